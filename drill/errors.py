@@ -1,0 +1,27 @@
+"""The exceptions the core raises; the CLI turns each into one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+
+class DrillError(Exception):
+    """Anything the user can fix: bad input, a faulty bank, an unusable store."""
+
+
+class BankError(DrillError):
+    """One or more faults in question banks, each located as FILE:LINE."""
+
+    def __init__(self, faults: list[tuple[str, int, str]]):
+        self.faults = faults
+        super().__init__("\n".join(f"{f}:{line}: {msg}" for f, line, msg in faults))
+
+
+class InputError(DrillError):
+    """A value given on the command line, in a file or on stdin that cannot be used."""
+
+
+class NotFoundError(DrillError):
+    """An id, ref, bank or solver name that does not exist."""
+
+
+class StoreError(DrillError):
+    """The progress database cannot be opened, is locked, damaged or from a newer drill."""
