@@ -1,0 +1,81 @@
+"""The `drill` command: a thin Typer layer over the core.
+
+Each module here holds one family of commands; they are joined below. Every core error
+(DrillError) becomes one line on stderr and exit 2 in `DrillGroup.invoke`, the one place
+where errors turn into messages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from drill.errors import BankError, DrillError
+
+
+class DrillGroup(TyperGroup):
+    def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except BankError as exc:
+            from drill.view import err
+
+            for file, line, message in exc.faults:
+                err().print(f"{file}:{line}: {message}", markup=False)
+            raise typer.Exit(2) from None
+        except DrillError as exc:
+            from drill.view import err
+
+            err().print(f"drill: {exc}", markup=False)
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=DrillGroup,
+    name="drill",
+    help="A terminal trainer for machine-learning interviews.",
+    no_args_is_help=False,
+    add_completion=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output, no colours.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """Quiz yourself, get graded, review on schedule, and solve the book's exercises step by step.
+
+    Run without a command for today's status.
+    """
+    from drill.view import set_no_color
+
+    set_no_color(no_color)
+    if version:
+        from drill import __version__
+
+        typer.echo(f"drill {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        from drill.cli.progress import show_status
+
+        show_status()
+
+
+def _register() -> None:
+    from drill.cli import browse, check
+
+    for module in (browse, check):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

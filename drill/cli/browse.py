@@ -1,0 +1,87 @@
+"""Browsing the banks: list, show, validate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, QuestionArg, TopicOpt
+
+PANEL = "Browse"
+
+
+def list_cmd(
+    bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [],
+    bank_dir: BankDirOpt = [], json_out: JsonOpt = False,
+) -> None:
+    """List questions: id, ref, kind, topics and the first line of the prompt."""
+    from drill.cli.context import catalog, filters
+    from drill.export import question_summary
+
+    questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
+    if json_out:
+        typer.echo(json.dumps([question_summary(q) for q in questions], ensure_ascii=False, indent=1))
+        return
+    from drill.view import out
+    from drill.view.questions import question_table
+
+    out().print(question_table(questions))
+    out().print(f"{len(questions)} questions", style="dim")
+
+
+def show_cmd(
+    question: QuestionArg,
+    answer: Annotated[bool, typer.Option("--answer", help="Also show the model answer, key points and hints.")] = False,
+    bank_dir: BankDirOpt = [],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one question by id or ref."""
+    from drill.cli.context import catalog
+    from drill.export import question_detail
+
+    q = catalog(bank_dir).get(question)
+    if json_out:
+        typer.echo(json.dumps(question_detail(q), ensure_ascii=False, indent=1))
+        return
+    from drill.view import out
+    from drill.view.questions import answer_block, question_panel
+
+    out().print(question_panel(q))
+    if answer:
+        out().print(answer_block(q))
+        if q.kind == "exercise":
+            from drill.view.steps import worked_solution
+
+            out().print(worked_solution(q))
+
+
+def validate_cmd(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Bank files or directories (default: all banks).")] = None,
+    bank_dir: BankDirOpt = [],
+    json_out: JsonOpt = False,
+) -> None:
+    """Check banks: schema, unique ids, rubric patterns, and every exercise re-solved."""
+    from drill.bank import bank_files
+    from drill.validate import validate_files
+    from drill.view import err, out
+
+    files = bank_files(paths, builtin=False) if paths else bank_files(bank_dir)
+    report = validate_files(files)
+    if json_out:
+        typer.echo(json.dumps(report.to_json(), indent=1))
+    else:
+        for file, line, message in report.faults:
+            err().print(f"{file}:{line}: {message}", markup=False)
+        if not report.faults:
+            out().print(f"{report.questions} questions in {report.banks} banks: all valid.")
+    if report.faults:
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list", rich_help_panel=PANEL)(list_cmd)
+    app.command("show", rich_help_panel=PANEL)(show_cmd)
+    app.command("validate", rich_help_panel=PANEL)(validate_cmd)

@@ -1,0 +1,45 @@
+"""What commands share: loading the catalog with the user's bank directories and filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from drill.catalog import Catalog, Filters
+
+
+def catalog(bank_dirs: Iterable[Path] = ()) -> Catalog:
+    from drill.index import load_catalog
+    from drill.settings import load_settings
+
+    settings = load_settings()
+    return load_catalog([*settings.bank_dirs, *bank_dirs])
+
+
+def filters(bank: list[str], topic: list[str], kind: list, ids: list[str]) -> Filters:
+    return Filters(tuple(bank), tuple(topic), tuple(k.value if hasattr(k, "value") else k for k in kind), tuple(ids))
+
+
+def _safe_catalog() -> Catalog | None:
+    try:
+        return catalog()
+    except Exception:  # completion must never print a traceback into the shell
+        return None
+
+
+def complete_ids(incomplete: str) -> list[str]:
+    cat = _safe_catalog()
+    if cat is None:
+        return []
+    keys = [q.id for q in cat.questions] + [q.ref for q in cat.questions]
+    return [k for k in keys if k.startswith(incomplete)]
+
+
+def complete_banks(incomplete: str) -> list[str]:
+    cat = _safe_catalog()
+    return [b.name for b in cat.banks if b.name.startswith(incomplete)] if cat else []
+
+
+def complete_topics(incomplete: str) -> list[str]:
+    cat = _safe_catalog()
+    return [t for t in cat.topics() if t.startswith(incomplete)] if cat else []

@@ -1,0 +1,74 @@
+"""Deep validation of banks: the schema (done by the loader) plus every exercise re-solved.
+
+Loading checks what the YAML says; validation also checks what it means: that each exercise's
+solver accepts its inputs and produces the field the question compares against. It imports the
+solvers (numpy), so only `drill validate` and the test suite pay for it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from drill.bank import Bank, check_duplicates, read_bank_file
+from drill.errors import BankError
+
+
+@dataclass(frozen=True)
+class Report:
+    banks: int
+    questions: int
+    faults: tuple[tuple[str, int, str], ...]
+
+    def to_json(self) -> dict:
+        return {
+            "ok": not self.faults,
+            "banks": self.banks,
+            "questions": self.questions,
+            "faults": [{"file": f, "line": line, "message": m} for f, line, m in self.faults],
+        }
+
+
+def validate_files(files: Iterable[Path]) -> Report:
+    banks: list[Bank] = []
+    faults: list[tuple[str, int, str]] = []
+    for path in files:
+        bank, bank_faults = read_bank_file(path)
+        faults += bank_faults
+        if bank is not None:
+            banks.append(bank)
+            faults += exercise_faults(bank)
+    faults += check_duplicates(banks)
+    return Report(len(banks), sum(len(b.questions) for b in banks), tuple(faults))
+
+
+def exercise_faults(bank: Bank) -> list[tuple[str, int, str]]:
+    import solvers
+    from drill.grading import expected_value
+    from solvers.result import SolverInputError
+
+    faults = []
+    for q in bank.questions:
+        if q.kind != "exercise" or q.solver not in solvers.REGISTRY or q.expect is None:
+            continue
+        where = (q.file, q.line)
+        try:
+            module = solvers.load(q.solver)
+        except ImportError as exc:
+            faults.append((*where, f"{q.id}: solver {q.solver} is not available ({exc})"))
+            continue
+        params = inspect.signature(module.solve).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        unknown = [k for k in q.inputs if k not in params and not takes_any]
+        if unknown:
+            faults.append((*where, f"{q.id}: solver {q.solver} takes no input {', '.join(map(repr, unknown))}"))
+            continue
+        try:
+            expected_value(q)
+        except SolverInputError as exc:
+            faults.append((*where, f"{q.id}: solver {q.solver} rejects the inputs: {exc}"))
+        except BankError as exc:
+            faults += exc.faults
+    return faults

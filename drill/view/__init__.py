@@ -1,0 +1,35 @@
+"""Everything the user sees: rich consoles, question panels, feedback, worked steps.
+
+Colour follows the terminal: rich already honours NO_COLOR and plain output when stdout is
+not a TTY; ``--no-color`` forces it off.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rich.console import Console
+
+_no_color = False
+
+
+def set_no_color(value: bool) -> None:
+    global _no_color
+    _no_color = value
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(
+        stderr=stderr,
+        no_color=_no_color or bool(os.environ.get("NO_COLOR")),
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def out() -> Console:
+    return console()
+
+
+def err() -> Console:
+    return console(stderr=True)

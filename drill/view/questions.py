@@ -1,0 +1,91 @@
+"""Rendering questions, grades and model answers."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from drill.bank import Question
+from drill.grading import RATINGS, Grade
+
+
+def question_table(questions: Sequence[Question]) -> Table:
+    table = Table(header_style="bold", box=None, pad_edge=False)
+    rows = [(q.id, q.ref, q.kind, ", ".join(q.topics), q.title) for q in questions]
+    for i, col in enumerate(("id", "ref", "kind", "topics")):
+        width = max([len(col)] + [len(r[i]) for r in rows])
+        table.add_column(col, no_wrap=True, min_width=min(width, 36), overflow="ellipsis")
+    table.add_column("prompt", overflow="ellipsis", no_wrap=True, min_width=10)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def question_panel(q: Question, *, header: str = "", show_choices: bool = True) -> Panel:
+    body: list[Any] = [Markdown(q.prompt)]
+    if q.kind == "choice" and show_choices:
+        for i, choice in enumerate(q.choices):
+            body.append(Text(f"  {chr(ord('a') + i)}) {choice}"))
+    title = f"[bold]{q.ref}[/]  {q.id}  [dim]{q.kind} · {', '.join(q.topics)}[/]"
+    return Panel(Group(*body), title=title, subtitle=header or None, title_align="left", border_style="cyan")
+
+
+def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = True) -> Group:
+    parts: list[Any] = [Text("Model answer", style="bold green"), Markdown(q.answer)]
+    if q.kind == "choice" and q.correct:
+        parts.insert(1, Text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
+    if show_rubric and q.rubric:
+        parts.append(Text("Key points", style="bold"))
+        for p in q.rubric:
+            parts.append(Text(f"  • {p.point}"))
+    if show_hints and q.hints:
+        parts.append(Text("Hints", style="bold"))
+        for h in q.hints:
+            parts.append(Text(f"  ? {h}"))
+    return Group(*parts)
+
+
+def feedback(q: Question, grade: Grade) -> Group:
+    verdict = Text(f"{'PASSED' if grade.passed else 'NOT PASSED'}  score {grade.score:.0%}",
+                   style="bold green" if grade.passed else "bold red")
+    parts: list[Any] = [verdict]
+    for h in grade.hits:
+        parts.append(Text(f"  ✓ {h}", style="green"))
+    for m in grade.misses:
+        parts.append(Text(f"  ✗ {m}", style="red"))
+    for c in grade.misconceptions:
+        parts.append(Text(f"  ! {c}", style="yellow"))
+    if q.kind in ("exercise", "choice") and not grade.passed:
+        parts.append(Text(f"  expected: {_short(grade.expected)}"))
+        if grade.received is not None:
+            parts.append(Text(f"  you gave: {_short(grade.received)}"))
+    if grade.message:
+        parts.append(Text(f"  {grade.message}", style="yellow"))
+    for case in grade.cases:
+        if not case.get("passed"):
+            parts.append(Text(f"  case {case.get('name')}: {case.get('message', '')}", style="red"))
+    return Group(*parts)
+
+
+def rating_prompt(proposed: int) -> str:
+    names = "  ".join(f"{k}={v}" for k, v in RATINGS.items())
+    return f"Rating [{names}] Enter accepts {proposed} ({RATINGS[proposed]}): "
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return "; ".join(" ".join(_short(v) for v in row) for row in value)
+    if isinstance(value, list):
+        return ", ".join(_short(v) for v in value)
+    return str(value)
+
+
+def print_grade_plain(console: Console, q: Question, grade: Grade) -> None:
+    console.print(feedback(q, grade))
