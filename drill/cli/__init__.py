@@ -68,10 +68,11 @@ def root(
 
 
 def _register() -> None:
-    from drill.cli import browse, check
+    from drill.cli import browse, check, solve
 
     for module in (browse, check):
         module.register(app)
+    app.add_typer(solve.app, name="solve", rich_help_panel="Solve")
 
 
 _register()

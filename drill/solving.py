@@ -1,0 +1,122 @@
+"""Running a solver for the CLI: gathering inputs from options, files, stdin or a seed.
+
+Kept apart from the Typer layer so tests can call it directly, and so every `drill solve`
+subcommand shares one path from inputs to a result.
+"""
+
+from __future__ import annotations
+
+import json
+import random as _random
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from drill.errors import InputError, NotFoundError
+
+
+def load_solver(name: str):  # noqa: ANN201 - a module
+    import solvers
+
+    if name not in solvers.REGISTRY:
+        raise NotFoundError(f"no solver named '{name}' (solvers: {', '.join(solvers.REGISTRY)})")
+    return solvers.load(name)
+
+
+def read_input_mapping(source: str) -> dict[str, Any]:
+    """``--input FILE`` or ``-``: a YAML or JSON mapping whose keys are the option names."""
+    import yaml
+
+    where = "stdin" if source == "-" else source
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise InputError(f"{where}{line}: not valid YAML or JSON ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a mapping of input names to values")
+    return {str(k).replace("-", "_"): v for k, v in data.items()}
+
+
+def read_lines(path: str) -> Iterator[str]:
+    """Lines of a UTF-8 text file, streamed; errors name the file and line."""
+    try:
+        fh = open(path, encoding="utf-8", newline=None)  # noqa: SIM115 - closed by the generator
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return _stream(fh, path)
+
+
+def _stream(fh, path: str) -> Iterator[str]:  # noqa: ANN001
+    line_no = 0
+    with fh:
+        try:
+            for line_no, line in enumerate(fh, 1):
+                yield line.rstrip("\n")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}:{line_no + 1}: not UTF-8 text (byte {exc.start} of the line)") from None
+
+
+def gather_inputs(name: str, options: dict[str, Any], *, input_file: str | None, random: bool,
+                  seed: int | None) -> dict[str, Any]:
+    """Inputs for a solver: a random instance or the --input mapping, overridden by options."""
+    inputs: dict[str, Any] = {}
+    if random:
+        seed = seed if seed is not None else _random.randrange(1_000_000)
+        inputs.update(load_solver(name).random_inputs(seed))
+    if input_file is not None:
+        inputs.update(read_input_mapping(input_file))
+    inputs.update({k: v for k, v in options.items() if v is not None and v != [] and v != ()})
+    return inputs
+
+
+def run(name: str, inputs: dict[str, Any]):  # noqa: ANN201 - a solvers.result.Result
+    """Solve, turning the solver's input errors and unexpected argument names into InputError."""
+    import inspect
+
+    from solvers.result import SolverInputError
+
+    module = load_solver(name)
+    params = inspect.signature(module.solve).parameters
+    unknown = [k for k in inputs if k not in params]
+    if unknown:
+        raise InputError(f"solver {name} takes no input {', '.join(map(repr, unknown))} "
+                         f"(inputs: {', '.join(params)})")
+    try:
+        return module.solve(**inputs)
+    except SolverInputError as exc:
+        raise InputError(f"{name}: {exc}") from None
+
+
+def result_json(result: Any) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=1)
+
+
+class TextLines:
+    """The lines of a text file as a re-iterable sequence of documents: each pass re-reads
+    the file, so a two-pass solver never holds the whole corpus in memory."""
+
+    def __init__(self, path: str):
+        self.path = path
+        next(iter(read_lines(path)), None)  # fail now, with the file's name, if it cannot be read
+
+    def __iter__(self) -> Iterator[str]:
+        return read_lines(self.path)
+
+    def __repr__(self) -> str:
+        return f"lines of {self.path}"

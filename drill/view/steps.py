@@ -1,0 +1,124 @@
+"""Rendering a solver's worked solution: each step as a table, a value or a plot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from solvers.result import Plot, Result, Step, Table
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float):
+        if value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.4g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return _fmt(value.item())
+    if isinstance(value, (list, tuple)) and all(not isinstance(v, (list, tuple, dict)) for v in value):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    return str(value)
+
+
+def render_table(table: Table) -> RichTable:
+    out = RichTable(header_style="bold", show_edge=True)
+    if table.index is not None:
+        out.add_column("", style="bold")
+    for col in table.columns:
+        out.add_column(str(col), justify="right")
+    for i, row in enumerate(table.rows):
+        cells = [_fmt(v) for v in row]
+        out.add_row(*([str(table.index[i])] if table.index is not None else []), *cells)
+    return out
+
+
+def render_plot(plot: Plot, width: int = 72, height: int = 18) -> Text:
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("clear")
+    for name, xs, ys in plot.series:
+        if plot.kind == "scatter":
+            plt.scatter(list(xs), list(ys), label=name, marker="dot")
+        else:
+            plt.plot(list(xs), list(ys), label=name)
+    plt.title(plot.title)
+    if plot.xlabel:
+        plt.xlabel(plot.xlabel)
+    if plot.ylabel:
+        plt.ylabel(plot.ylabel)
+    return Text.from_ansi(plt.build())
+
+
+def _matrix(value: list) -> RichTable:
+    out = RichTable(show_header=False, show_edge=True)
+    for _ in value[0]:
+        out.add_column(justify="right")
+    for row in value:
+        out.add_row(*(_fmt(v) for v in row))
+    return out
+
+
+def render_value(value: Any) -> RenderableType:
+    if isinstance(value, Table):
+        return render_table(value)
+    if isinstance(value, Plot):
+        return render_plot(value)
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, dict) and value and all(not isinstance(v, (dict, list, tuple)) or
+                                                 isinstance(v, (list, tuple)) and len(v) <= 8 for v in value.values()):
+        out = RichTable(show_header=False, box=None, pad_edge=False)
+        out.add_column(style="bold")
+        out.add_column()
+        for k, v in value.items():
+            out.add_row(str(k), _fmt(v))
+        return out
+    if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) for r in value) \
+            and all(not isinstance(v, (list, tuple, dict)) for r in value for v in r) and len({len(r) for r in value}) == 1:
+        return _matrix(list(value))
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        return Text("\n".join(f"  {v}" for v in value))
+    return Text(_fmt(value))
+
+
+def render_step(step: Step) -> RenderableType:
+    head = Text(step.label, style="bold cyan")
+    if step.formula:
+        head.append(f"   {step.formula}", style="dim")
+    value = render_value(step.value)
+    parts: list[RenderableType] = [head]
+    if isinstance(value, Text) and not isinstance(step.value, Plot) and "\n" not in value.plain:
+        head.append("  =  ", style="dim")
+        head.append_text(value)
+    else:
+        parts.append(value)
+    if step.note:
+        parts.append(Text(step.note, style="italic"))
+    return Group(*parts, Text(""))
+
+
+def answer_panel(result: Result) -> Panel:
+    return Panel(Text(result.headline(), style="bold"), title="Answer", border_style="green", title_align="left")
+
+
+def worked(result: Result, *, steps: bool = True) -> Group:
+    parts: list[RenderableType] = [render_step(s) for s in result.steps] if steps else []
+    parts.append(answer_panel(result))
+    return Group(*parts)
+
+
+def worked_solution(question: Any, inputs: dict[str, Any] | None = None) -> Group:
+    """The computed answer of an exercise question, with its steps, for the reveal."""
+    from drill.grading import solve_question
+
+    return worked(solve_question(question, inputs))
