@@ -13,8 +13,10 @@ by the multiset of their neighbours' colours, run on both graphs together so col
 comparable). Equal invariants do not prove isomorphism: the star K1,4 and the 4-cycle plus
 an isolated node share the spectrum {-2, 0, 0, 0, 2}. So when they all agree, a
 backtracking search maps G1's nodes one at a time, only onto G2 nodes of the same colour,
-checking every edge to the nodes already mapped; it either finds a mapping or proves none
-exists. Weighted edges must map onto edges of the same weight.
+checking every edge to the nodes already mapped; each tentative pair gets a colour of its
+own and the colours are refined again, so one choice often forces the rest (individualisation
+and refinement). It either finds a mapping or proves none exists. Weighted edges must map
+onto edges of the same weight.
 
 >>> r = solve()
 >>> r.isomorphic, r.mapping
@@ -70,8 +72,9 @@ def solve(
         raise SolverInputError(f"directed must be true or false, not {directed!r}")
     order1, a1 = _graph("g1", g1, directed, nodes1)
     order2, a2 = _graph("g2", g2, directed, nodes2)
-    colours1, colours2 = _colour_refinement(a1, a2)
-    invariants = _invariants(a1, a2, directed, colours1, colours2)
+    union = _Union.of(a1, a2)
+    colours = union.initial_colours()
+    invariants = _invariants(a1, a2, directed, colours[:len(a1)], colours[len(a1):])
     steps = [
         Step("g1_matrix", "A1, adjacency matrix of G1", matrix_table(order1, a1)),
         Step("g2_matrix", "A2, adjacency matrix of G2", matrix_table(order2, a2)),
@@ -86,9 +89,9 @@ def solve(
         name, v1, v2 = differing
         return IsomorphismResult(isomorphic=False, mapping=None, permutation=None,
                                  reason=f"{name} differs: {v1} vs {v2}", inputs=inputs, steps=tuple(steps))
-    found, tried = _search(a1, a2, colours1, colours2)
-    steps.append(Step("search", "Backtracking search", f"{tried} partial assignments tried",
-                      note="each G1 node is tried only on unused G2 nodes of the same colour"))
+    found, tried = _search(union, colours)
+    steps.append(Step("search", "Backtracking search", f"{tried} node pairs tried",
+                      note="a G1 node is tried only on G2 nodes of its colour; each choice is refined and checked"))
     if found is None:
         return IsomorphismResult(isomorphic=False, mapping=None, permutation=None,
                                  reason="exhaustive search found no mapping", inputs=inputs, steps=tuple(steps))
@@ -187,35 +190,48 @@ def _spectrum(a: np.ndarray, directed: bool) -> np.ndarray:
     return np.linalg.eigvalsh(a + a.T if directed else a)
 
 
-def _colour_refinement(a1: np.ndarray, a2: np.ndarray) -> tuple[list[int], list[int]]:
-    """Stable colours of colour refinement on the disjoint union of both graphs.
+@dataclass(frozen=True)
+class _Union:
+    """Both graphs as one: G1 is nodes 0..n1-1, G2 follows, so colours are shared and comparable."""
 
-    A node's colour starts from its self-loop weight and the multisets of its out- and
-    in-edge weights; each round appends the multisets of (neighbour colour, weight) along
-    out- and in-edges. Nodes of different colours can never correspond under an isomorphism.
-    """
-    n1 = len(a1)
-    union = np.zeros((n1 + len(a2), n1 + len(a2)))
-    union[:n1, :n1], union[n1:, n1:] = a1, a2
-    off = union - np.diag(np.diag(union))
-    outs = [np.flatnonzero(off[i]) for i in range(len(union))]
-    ins = [np.flatnonzero(off[:, i]) for i in range(len(union))]
-    signature = [
-        (float(union[i, i]), tuple(sorted(off[i, outs[i]])), tuple(sorted(off[ins[i], i])))
-        for i in range(len(union))
-    ]
-    colours = _relabel(signature)
-    while True:
-        signature = [
-            (colours[i],
-             tuple(sorted((colours[j], off[i, j]) for j in outs[i])),
-             tuple(sorted((colours[j], off[j, i]) for j in ins[i])))
-            for i in range(len(union))
-        ]
-        refined = _relabel(signature)
-        if len(set(refined)) == len(set(colours)):
-            return refined[:n1], refined[n1:]
-        colours = refined
+    a1: np.ndarray
+    a2: np.ndarray
+    outs: tuple[tuple[tuple[int, float], ...], ...]  # (neighbour, weight) along out-edges, loops excluded
+    ins: tuple[tuple[tuple[int, float], ...], ...]
+
+    @classmethod
+    def of(cls, a1: np.ndarray, a2: np.ndarray) -> _Union:
+        n1, size = len(a1), len(a1) + len(a2)
+        union = np.zeros((size, size))
+        union[:n1, :n1], union[n1:, n1:] = a1, a2
+        np.fill_diagonal(union, 0)
+        outs = tuple(tuple((int(j), float(union[i, j])) for j in np.flatnonzero(union[i])) for i in range(size))
+        ins = tuple(tuple((int(j), float(union[j, i])) for j in np.flatnonzero(union[:, i])) for i in range(size))
+        return cls(a1, a2, outs, ins)
+
+    def initial_colours(self) -> list[int]:
+        """Colour by self-loop weight and the multisets of out- and in-edge weights, then refine."""
+        loops = np.concatenate([np.diag(self.a1), np.diag(self.a2)])
+        signature = [(float(loops[i]), tuple(sorted(w for _, w in self.outs[i])), tuple(sorted(w for _, w in self.ins[i])))
+                     for i in range(len(loops))]
+        return self.refine(_relabel(signature))
+
+    def refine(self, colours: list[int]) -> list[int]:
+        """Colour refinement to a stable colouring: split nodes whose neighbours' colours differ.
+
+        Nodes of different stable colours can never correspond under an isomorphism, since
+        the rule treats both graphs alike.
+        """
+        while True:
+            signature = [
+                (colours[i], tuple(sorted((colours[j], w) for j, w in self.outs[i])),
+                 tuple(sorted((colours[j], w) for j, w in self.ins[i])))
+                for i in range(len(colours))
+            ]
+            refined = _relabel(signature)
+            if len(set(refined)) == len(set(colours)):
+                return refined
+            colours = refined
 
 
 def _relabel(signatures: list[Any]) -> list[int]:
@@ -223,44 +239,47 @@ def _relabel(signatures: list[Any]) -> list[int]:
     return [ids[sig] for sig in signatures]
 
 
-def _search(a1: np.ndarray, a2: np.ndarray, c1: list[int], c2: list[int]) -> tuple[list[int] | None, int]:
-    """Backtracking over G1 nodes in a connected, rarest-colour-first order.
+def _search(union: _Union, colours: list[int]) -> tuple[list[int] | None, int]:
+    """Individualisation and refinement: map one G1 node of the smallest colour class onto each
+    G2 node of its colour in turn, give the pair a fresh colour, refine, and backtrack as soon
+    as the two graphs' colour histograms disagree.
 
     Returns the image of each G1 node (or None when no mapping exists) and the number of
-    partial assignments tried, which shows how much the colours pruned.
+    node pairs tried, which shows how much the colours pruned.
     """
+    a1, a2 = union.a1, union.a2
     n = len(a1)
-    linked = (a1 != 0) | (a1.T != 0)
-    class_size = Counter(c1)
-    order: list[int] = []
-    links_to_order = np.zeros(n, dtype=int)
-    remaining = set(range(n))
-    while remaining:
-        nxt = max(remaining, key=lambda u: (links_to_order[u], -class_size[c1[u]], -u))
-        order.append(nxt)
-        remaining.discard(nxt)
-        links_to_order += linked[nxt]
-    image = [-1] * n
-    used = [False] * n
+    image: dict[int, int] = {}
     tried = 0
 
-    def extend(depth: int) -> bool:
+    def extend(colours: list[int]) -> list[int] | None:
         nonlocal tried
-        if depth == n:
-            return True
-        u = order[depth]
+        c1, c2 = colours[:n], colours[n:]
+        if Counter(c1) != Counter(c2):
+            return None
+        if len(image) == n:
+            found = [image[a] for a in range(n)]
+            return found if np.array_equal(a2[np.ix_(found, found)], a1) else None
+        free = Counter(c1[u] for u in range(n) if u not in image)
+        target = min(free, key=lambda c: (free[c], c))
+        u = next(u for u in range(n) if u not in image and c1[u] == target)
+        used = set(image.values())
         for v in range(n):
-            if used[v] or c2[v] != c1[u]:
+            if v in used or c2[v] != target:
                 continue
             tried += 1
-            if all(a1[u, w] == a2[v, image[w]] and a1[w, u] == a2[image[w], v] for w in order[:depth]):
-                image[u], used[v] = v, True
-                if extend(depth + 1):
-                    return True
-                image[u], used[v] = -1, False
-        return False
+            if any(a1[u, w] != a2[v, x] or a1[w, u] != a2[x, v] for w, x in image.items()):
+                continue
+            individualised = list(colours)
+            individualised[u] = individualised[n + v] = max(colours) + 1
+            image[u] = v
+            found = extend(union.refine(individualised))
+            if found is not None:
+                return found
+            del image[u]
+        return None
 
-    return (image if extend(0) else None), tried
+    return extend(colours), tried
 
 
 def _edge_text(edges: list[tuple[str, str]]) -> str:
