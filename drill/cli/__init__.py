@@ -68,9 +68,9 @@ def root(
 
 
 def _register() -> None:
-    from drill.cli import browse, check, solve
+    from drill.cli import browse, check, practice, progress, solve
 
-    for module in (browse, check):
+    for module in (browse, check, practice, progress):
         module.register(app)
     app.add_typer(solve.app, name="solve", rich_help_panel="Solve")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table as RichTable
@@ -28,12 +29,20 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) or hasattr(value, "dtype")
+
+
 def render_table(table: Table) -> RichTable:
-    out = RichTable(header_style="bold", show_edge=True)
+    out = RichTable(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     if table.index is not None:
-        out.add_column("", style="bold")
-    for col in table.columns:
-        out.add_column(str(col), justify="right")
+        out.add_column("", style="bold", no_wrap=True)
+    for j, col in enumerate(table.columns):
+        numeric = bool(table.rows) and all(_is_number(r[j]) for r in table.rows if j < len(r))
+        cells = [_fmt(r[j]) for r in table.rows if j < len(r)]
+        width = max([0] + [len(c) for c in cells])
+        out.add_column(str(col), justify="right" if numeric else "left", overflow="fold",
+                       min_width=min(width, 12 if numeric else 8))
     for i, row in enumerate(table.rows):
         cells = [_fmt(v) for v in row]
         out.add_row(*([str(table.index[i])] if table.index is not None else []), *cells)

@@ -1,0 +1,91 @@
+"""Practice: quiz, review and the mock interview."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
+
+PANEL = "Practice"
+CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.")]
+
+
+def _run(session, json_out: bool) -> None:  # noqa: ANN001
+    from drill.view import console
+    from drill.view.loop import is_tty, print_summary, run_pipe, run_terminal
+
+    if is_tty(sys.stdin):
+        out = console()
+        run_terminal(session, out)
+        print_summary(out, session)
+    else:
+        out = console()
+        run_pipe(session, sys.stdin, out, json_out=json_out)
+        if not json_out:
+            print_summary(out, session)
+
+
+def _recorder(kind: str):  # noqa: ANN202
+    from drill.schedule import Schedule
+    from drill.session import StoreRecorder
+    from drill.settings import load_settings
+    from drill.store import Store
+
+    return StoreRecorder(Store(), Schedule(load_settings().desired_retention), kind)
+
+
+def quiz_cmd(
+    bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
+    n: CountOpt = None, seed: SeedOpt = None,
+    variants: Annotated[bool, typer.Option("--variants", help="Ask exercises as fresh random instances.")] = False,
+    record: Annotated[bool, typer.Option("--record/--no-record", help="Record answers as reviews.")] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """Ask questions, grade your answers, reveal the model answer, rate your recall."""
+    from drill.cli.context import catalog, filters
+    from drill.session import Session, quiz_items
+    from drill.settings import load_settings
+
+    items = quiz_items(catalog(bank_dir), filters(bank, topic, kind, id), n or load_settings().quiz_length,
+                       seed=seed, variants=variants)
+    if not items:
+        typer.echo("No questions match these filters.", err=True)
+        raise typer.Exit(0)
+    recorder = _recorder("quiz") if record else None
+    session = Session(items, recorder)
+    try:
+        _run(session, json_out)
+    finally:
+        if recorder:
+            recorder.close()
+
+
+def review_cmd(
+    bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
+    n: CountOpt = None, json_out: JsonOpt = False,
+) -> None:
+    """Review what is due (most overdue first), then today's new questions."""
+    from drill.cli.context import catalog, filters
+    from drill.session import Session, review_items
+    from drill.settings import load_settings
+
+    recorder = _recorder("review")
+    try:
+        items = review_items(catalog(bank_dir), filters(bank, topic, kind, id), recorder.store,
+                             new_limit=load_settings().new_per_day, n=n)
+        if not items:
+            from drill.cli.progress import next_due_line
+
+            typer.echo(f"Nothing due. {next_due_line(recorder.store)}")
+            return
+        _run(Session(items, recorder), json_out)
+    finally:
+        recorder.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quiz", rich_help_panel=PANEL)(quiz_cmd)
+    app.command("review", rich_help_panel=PANEL)(review_cmd)

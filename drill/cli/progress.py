@@ -1,0 +1,80 @@
+"""Progress: the status screen, stats, and forgetting a card."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, TopicOpt
+
+PANEL = "Progress"
+
+
+def next_due_line(store) -> str:  # noqa: ANN001
+    nxt = store.next_due()
+    if nxt is None:
+        return "No reviews scheduled yet: start with `drill quiz`."
+    return f"Next review due {nxt.astimezone():%Y-%m-%d %H:%M}."
+
+
+def show_status() -> None:
+    """`drill` alone: what is due, what is new, the streak, and what to run next."""
+    from drill.cli.context import catalog
+    from drill.settings import load_settings
+    from drill.stats import status
+    from drill.store import Store
+    from drill.view import out
+    from drill.view.progress import status_panel
+
+    cat = catalog()
+    with Store() as store:
+        st = status(store, cat, load_settings().new_per_day)
+        out().print(status_panel(st, len(cat.questions), len(cat.banks)))
+
+
+def stats_cmd(
+    bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
+    weeks: Annotated[int, typer.Option(help="Weeks of history in the calendar.", min=1, max=104)] = 12,
+    json_out: JsonOpt = False,
+) -> None:
+    """Retention by bank and topic (weakest first), reviews per day, a 14-day forecast."""
+    from drill.cli.context import catalog, filters
+    from drill.settings import load_settings
+    from drill.stats import compute
+    from drill.store import Store
+
+    with Store() as store:
+        result = compute(store, catalog(bank_dir), filters(bank, topic, kind, id),
+                         new_limit=load_settings().new_per_day, weeks=weeks)
+    if json_out:
+        typer.echo(json.dumps(result.to_json(), indent=1))
+        return
+    from drill.view import out
+    from drill.view.progress import stats_view
+
+    out().print(stats_view(result, weeks, datetime.now().astimezone()))
+
+
+def forget_cmd(
+    question: Annotated[str, typer.Argument(help="Question id whose card and history to drop.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Drop one card and its review history (e.g. an orphan whose question was removed)."""
+    from drill.errors import NotFoundError
+    from drill.store import Store
+
+    with Store() as store:
+        if store.card(question) is None:
+            raise NotFoundError(f"no progress recorded for '{question}'")
+        if not yes and not typer.confirm(f"Drop the card and all reviews of {question}?"):
+            raise typer.Exit(1)
+        n = store.forget(question)
+    typer.echo(f"Forgot {question} ({n} reviews removed).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stats", rich_help_panel=PANEL)(stats_cmd)
+    app.command("forget", rich_help_panel=PANEL)(forget_cmd)

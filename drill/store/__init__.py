@@ -1,0 +1,222 @@
+"""The progress store: one SQLite file holding cards, the review log and sessions.
+
+Every confirmed review is one short ``BEGIN IMMEDIATE`` transaction (review row and card
+update together), in WAL mode with a busy timeout, so two drill processes sharing a store
+both keep all their reviews, and a process killed at any moment loses nothing it confirmed.
+A file that is not a drill database, or is damaged, is reported and never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from drill.errors import StoreError
+from drill.paths import db_path
+from drill.store.migrations import LATEST, migrate
+
+Clock = Callable[[], datetime]
+DAY_START_HOUR = 4  # a study day starts at 4 a.m. local time, as in Anki
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(dt: datetime) -> str:
+    """UTC timestamps in one fixed, lexicographically sortable format."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f").replace(tzinfo=timezone.utc)
+
+
+def study_day(dt: datetime) -> str:
+    """The local study day a moment belongs to (days start at 4 a.m.)."""
+    return (dt.astimezone() - timedelta(hours=DAY_START_HOUR)).date().isoformat()
+
+
+@dataclass(frozen=True)
+class CardRow:
+    question_id: str
+    state: int
+    due: datetime
+    card: dict[str, Any]
+    reps: int
+    lapses: int
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One confirmed review, ready to be written."""
+
+    question_id: str
+    reviewed_at: datetime
+    score: float
+    passed: bool
+    rating: int
+    duration_ms: int
+    card_before: dict[str, Any] | None
+    card_after: dict[str, Any]
+    state_after: int
+    due_after: datetime
+    session_id: int | None = None
+    variant_seed: int | None = None
+
+
+class Store:
+    def __init__(self, path: Path | None = None, *, clock: Clock = utc_now):
+        self.path = Path(path) if path else db_path()
+        self.clock = clock
+        self.db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path.parent}: cannot create the data directory ({exc.strerror})") from None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            db.execute("PRAGMA busy_timeout = 10000")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > LATEST:
+                raise StoreError(f"{self.path}: made by a newer drill (schema {version}, this drill knows {LATEST})")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            migrate(db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched") from None
+        return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _run(self, sql: str, args: Iterable[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, tuple(args))
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{self.path}: database is locked by another process; try again") from None
+            raise StoreError(f"{self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: damaged database ({exc}); left untouched") from None
+
+    # --- sessions and reviews -------------------------------------------------------------
+
+    def start_session(self, kind: str) -> int:
+        return self._run("INSERT INTO sessions(kind, started) VALUES (?, ?)", (kind, iso(self.clock()))).lastrowid
+
+    def end_session(self, session_id: int) -> None:
+        self._run("UPDATE sessions SET ended = ? WHERE id = ?", (iso(self.clock()), session_id))
+
+    def record(self, r: ReviewRecord) -> None:
+        """Write one confirmed review and the card's new state in a single transaction."""
+        at = iso(r.reviewed_at)
+        day = study_day(r.reviewed_at)
+        state_before = r.card_before.get("state") if r.card_before else None
+        self._run("BEGIN IMMEDIATE")
+        try:
+            self._run(
+                """INSERT INTO reviews(question_id, session_id, reviewed_at, day, score, passed, rating,
+                       duration_ms, state_before, card_before, card_after, variant_seed)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (r.question_id, r.session_id, at, day, r.score, int(r.passed), r.rating, r.duration_ms,
+                 state_before, json.dumps(r.card_before) if r.card_before else None, json.dumps(r.card_after),
+                 r.variant_seed),
+            )
+            self._run(
+                """INSERT INTO cards(question_id, state, due, card, reps, lapses, first_seen, first_day)
+                   VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+                   ON CONFLICT(question_id) DO UPDATE SET state = excluded.state, due = excluded.due,
+                       card = excluded.card, reps = reps + 1,
+                       lapses = lapses + (CASE WHEN ? = 1 AND state = 2 THEN 1 ELSE 0 END)""",
+                (r.question_id, r.state_after, iso(r.due_after), json.dumps(r.card_after), 0, at, day, r.rating),
+            )
+            self._run("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
+    def card(self, question_id: str) -> CardRow | None:
+        row = self._run("SELECT question_id, state, due, card, reps, lapses FROM cards WHERE question_id = ?",
+                        (question_id,)).fetchone()
+        return _card_row(row) if row else None
+
+    def cards(self) -> Iterator[CardRow]:
+        for row in self._run("SELECT question_id, state, due, card, reps, lapses FROM cards"):
+            yield _card_row(row)
+
+    def due(self, now: datetime | None = None, limit: int | None = None) -> list[tuple[str, datetime]]:
+        """Question ids due at ``now``, most overdue first (uses the index on due)."""
+        now = now or self.clock()
+        sql = "SELECT question_id, due FROM cards WHERE due <= ? ORDER BY due"
+        args: list[Any] = [iso(now)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [(q, parse_iso(d)) for q, d in self._run(sql, args)]
+
+    def known_ids(self) -> set[str]:
+        return {q for (q,) in self._run("SELECT question_id FROM cards")}
+
+    def new_introduced_on(self, day: str) -> int:
+        return self._run("SELECT COUNT(*) FROM cards WHERE first_day = ?", (day,)).fetchone()[0]
+
+    def next_due(self) -> datetime | None:
+        row = self._run("SELECT MIN(due) FROM cards").fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
+    def forget(self, question_id: str) -> int:
+        """Drop a card and its review history; returns the number of reviews removed."""
+        self._run("BEGIN IMMEDIATE")
+        try:
+            n = self._run("DELETE FROM reviews WHERE question_id = ?", (question_id,)).rowcount
+            self._run("DELETE FROM cards WHERE question_id = ?", (question_id,))
+            self._run("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        return n
+
+    def review_count(self) -> int:
+        return self._run("SELECT COUNT(*) FROM reviews").fetchone()[0]
+
+    def query(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        """Read-only queries for stats; kept here so SQL stays behind this module."""
+        return self._run(sql, args).fetchall()
+
+    # --- interviews ---------------------------------------------------------------------
+
+    def save_interview(self, session_id: int | None, started: datetime, minutes: float, seed: int,
+                       score: float, report: dict[str, Any]) -> int:
+        return self._run(
+            "INSERT INTO interviews(session_id, started, minutes, seed, score, report) VALUES (?, ?, ?, ?, ?, ?)",
+            (session_id, iso(started), minutes, seed, score, json.dumps(report)),
+        ).lastrowid
+
+    def interviews(self) -> list[dict[str, Any]]:
+        rows = self._run("SELECT id, started, minutes, seed, score, report FROM interviews ORDER BY started")
+        return [
+            {"id": i, "started": s, "minutes": m, "seed": seed, "score": sc, "report": json.loads(rep)}
+            for i, s, m, seed, sc, rep in rows
+        ]
+
+
+def _card_row(row: tuple) -> CardRow:
+    qid, state, due, card, reps, lapses = row
+    return CardRow(qid, state, parse_iso(due), json.loads(card), reps, lapses)

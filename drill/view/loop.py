@@ -1,0 +1,153 @@
+"""The two front-ends of a practice session: an interactive terminal, and a pipe.
+
+Both only read input and print; grading, timing and recording happen in drill.session.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Iterable, TextIO
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.text import Text
+
+from drill.grading import RATINGS
+from drill.session import Item, Session, Turn, iter_answers
+from drill.view.questions import answer_block, feedback, question_panel, rating_prompt
+
+COMMANDS = "Empty line submits · :hint · :skip · :quit"
+CODE_COMMANDS = "A line --- submits · :hint · :skip · :quit"
+
+
+def variant_note(item: Item) -> Group | None:
+    if item.inputs is None:
+        return None
+    import yaml
+
+    dump = yaml.safe_dump(item.inputs, sort_keys=False, allow_unicode=True, width=88).rstrip()
+    return Group(
+        Text(f"Fresh variant (seed {item.seed}): answer the same question for these inputs", style="bold magenta"),
+        Markdown(f"```yaml\n{dump}\n```"),
+    )
+
+
+def _reveal(console: Console, turn: Turn) -> None:
+    q = turn.item.question
+    console.print(feedback(q, turn.grade))
+    console.print(answer_block(q, show_rubric=False, show_hints=False))
+    if q.kind == "exercise":
+        from drill.view.steps import worked_solution
+
+        console.print(worked_solution(q, turn.item.inputs))
+
+
+def _header(session: Session, item: Item, extra: str) -> str:
+    parts = [f"{session.index + 1}/{len(session.items)}"]
+    if item.seed is not None:
+        parts.append(f"variant seed {item.seed}")
+    if extra:
+        parts.append(extra)
+    return " · ".join(parts)
+
+
+def _read_answer(read: Callable[[str], str], code: bool, console: Console, session: Session) -> str | None:
+    """Lines until an empty line (code: until '---'); None means quit."""
+    lines: list[str] = []
+    while True:
+        line = read("> " if not lines else "  ")
+        cmd = line.strip()
+        if not lines and cmd.startswith(":"):
+            if cmd == ":quit":
+                return None
+            if cmd == ":skip":
+                return ":skip"
+            if cmd == ":hint":
+                hint = session.hint()
+                console.print(Text(f"Hint: {hint}" if hint else "No more hints.", style="yellow"))
+                continue
+            console.print(Text(f"Unknown command {cmd}. {COMMANDS}", style="yellow"))
+            continue
+        if code and cmd == "---" or not code and cmd == "" and lines:
+            return "\n".join(lines)
+        if not code and cmd == "" and not lines:
+            continue
+        lines.append(line)
+
+
+def run_terminal(session: Session, console: Console, read: Callable[[str], str] = input,
+                 header: Callable[[], str] = lambda: "") -> None:
+    """Ask, read, grade, reveal, confirm a rating; Ctrl-C, Ctrl-D or :quit ends the session."""
+    try:
+        while (item := session.show()) is not None:
+            q = item.question
+            console.print(question_panel(q, header=_header(session, item, header())))
+            note = variant_note(item)
+            if note:
+                console.print(note)
+            console.print(Text(CODE_COMMANDS if q.kind == "code" else COMMANDS, style="dim"))
+            text = _read_answer(read, q.kind == "code", console, session)
+            if text is None:
+                break
+            turn = session.skip() if text == ":skip" else session.submit(text)
+            _reveal(console, turn)
+            while True:
+                choice = read(rating_prompt(turn.proposed) if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
+                if choice == "" or turn.skipped:
+                    session.confirm()
+                    break
+                if choice in ("1", "2", "3", "4"):
+                    session.confirm(int(choice))
+                    break
+                if choice == ":quit":
+                    return
+                console.print(Text("Press Enter, or 1-4.", style="yellow"))
+            console.rule(style="dim")
+    except (KeyboardInterrupt, EOFError):
+        console.print()
+
+
+def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_out: bool) -> None:
+    """Answers from stdin, separated by '---'; proposed ratings accepted; plain or JSON lines."""
+    answers = iter_answers(stream)
+    while (item := session.show()) is not None:
+        text = next(answers, None)
+        if text is None or text.strip() == ":quit":
+            break
+        turn = session.skip() if text.strip() == ":skip" else session.submit(text)
+        rating = session.confirm()
+        if json_out:
+            record: dict[str, Any] = turn.grade.to_json(item.question)
+            record["rating"] = rating
+            if item.seed is not None:
+                record["seed"] = item.seed
+            console.file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            console.file.flush()
+            continue
+        q = item.question
+        console.print(f"[{session.index}/{len(session.items)}] {q.ref} {q.id}" +
+                      (f" (variant seed {item.seed})" if item.seed is not None else ""), markup=False)
+        console.print(Markdown(q.prompt))
+        _reveal(console, turn)
+        console.print(f"Rating: {rating} ({RATINGS[rating]})", markup=False)
+        console.rule()
+        console.file.flush()
+
+
+def print_summary(console: Console, session: Session) -> None:
+    s = session.summary
+    if not s.asked:
+        console.print("No questions answered.")
+        return
+    ratings = ", ".join(f"{RATINGS[r]} {n}" for r, n in sorted(s.ratings.items()))
+    console.print(Text(
+        f"{s.asked} answered · {s.passed} passed · mean score {s.mean_score:.0%} · {s.seconds:.0f} s · {ratings}",
+        style="bold",
+    ))
+
+
+def is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
