@@ -20,15 +20,11 @@ class DrillGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BankError as exc:
-            from drill.view import err
-
             for file, line, message in exc.faults:
-                err().print(f"{file}:{line}: {message}", markup=False)
+                typer.echo(f"{file}:{line}: {message}", err=True)
             raise typer.Exit(2) from None
         except DrillError as exc:
-            from drill.view import err
-
-            err().print(f"drill: {exc}", markup=False)
+            typer.echo(f"drill: {exc}", err=True)
             raise typer.Exit(2) from None
 
 

@@ -66,7 +66,7 @@ def validate_cmd(
     """Check banks: schema, unique ids, rubric patterns, and every exercise re-solved."""
     from drill.bank import bank_files
     from drill.validate import validate_files
-    from drill.view import err, out
+    from drill.view import out
 
     files = bank_files(paths, builtin=False) if paths else bank_files(bank_dir)
     report = validate_files(files)
@@ -74,7 +74,7 @@ def validate_cmd(
         typer.echo(json.dumps(report.to_json(), indent=1))
     else:
         for file, line, message in report.faults:
-            err().print(f"{file}:{line}: {message}", markup=False)
+            typer.echo(f"{file}:{line}: {message}", err=True)
         if not report.faults:
             out().print(f"{report.questions} questions in {report.banks} banks: all valid.")
     if report.faults:

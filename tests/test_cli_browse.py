@@ -1,0 +1,200 @@
+"""list, show, validate and check through the CLI, with real bank files."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from typer.testing import CliRunner
+
+from drill.cli import app
+
+runner = CliRunner()
+
+GOOD = textwrap.dedent("""\
+    version: 1
+    bank: extra
+    title: Extra
+    questions:
+      - id: bias-variance
+        ref: 7.1-Q1
+        topic: [theory]
+        kind: concept
+        prompt: What does increasing k in kNN do to bias?
+        answer: It raises the bias and lowers the variance.
+        rubric:
+          - point: bias goes up
+            match: ['bias (goes up|increases|rises)', 'more bias', 'higher bias']
+          - point: variance goes down
+            match: ['variance (goes down|decreases|falls)', 'less variance', 'lower variance']
+        examples: {good: ["more bias, less variance"], bad: ["nothing changes"]}
+        hints: ["What happens with k = n?"]
+    """)
+
+
+def invoke(*args, input=None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_list_json_has_the_documented_keys(mini_banks):
+    result = invoke("list", "--bank", "mini", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == ["mini/gd-update", "mini/edit-distance", "mini/pick-relu"]
+    assert set(rows[0]) == {"id", "ref", "bank", "kind", "topics", "prompt"}
+
+
+def test_list_filters_by_kind_topic_and_glob(mini_banks):
+    by_kind = json.loads(invoke("list", "--bank", "mini", "--kind", "choice", "--json").stdout)
+    assert [r["id"] for r in by_kind] == ["mini/pick-relu"]
+    by_topic = json.loads(invoke("list", "--topic", "strings", "--bank", "mini", "--json").stdout)
+    assert [r["ref"] for r in by_topic] == ["9.9-Q2"]
+    by_glob = json.loads(invoke("list", "--id", "9.9-Q[13]", "--json").stdout)
+    assert [r["ref"] for r in by_glob] == ["9.9-Q1", "9.9-Q3"]
+
+
+def test_list_table_shows_ids_and_refs(mini_banks):
+    result = invoke("list", "--bank", "mini")
+    assert result.exit_code == 0
+    assert "mini/gd-update" in result.stdout and "9.9-Q2" in result.stdout
+
+
+def test_unknown_bank_filter_is_exit_2(mini_banks):
+    result = invoke("list", "--bank", "nope")
+    assert result.exit_code == 2
+    assert "no bank named 'nope'" in result.stderr
+
+
+def test_show_by_ref_and_json(mini_banks):
+    result = invoke("show", "9.9-Q1", "--json")
+    data = json.loads(result.stdout)
+    assert data["id"] == "mini/gd-update"
+    assert set(data) >= {"id", "ref", "bank", "kind", "topics", "prompt", "answer", "rubric", "hints"}
+    shown = invoke("show", "mini/gd-update", "--answer")
+    assert "Model answer" in shown.stdout and "learning rate scales the step" in shown.stdout
+
+
+def test_show_unknown_id_suggests_close_ones(mini_banks):
+    result = invoke("show", "mini/gd-updat")
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("drill: no question with id or ref 'mini/gd-updat'; did you mean mini/gd-update")
+
+
+def test_validate_clean_files_prints_summary(tmp_path):
+    path = write(tmp_path, "extra.yaml", GOOD)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 0
+    assert "1 questions in 1 banks" in result.stdout
+
+
+def test_validate_reports_every_fault_with_file_and_line(tmp_path):
+    bad = GOOD.replace("kind: concept", "kind: essay").replace("match: ['bias", "match: ['(bias")
+    bad = bad.replace("hints:", "colour: red\n    hints:")
+    path = write(tmp_path, "bad.yaml", bad)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert f"{path}:8: extra/bias-variance: unknown kind 'essay' (expected one of concept, exercise, choice, code)" in lines
+    assert any(line.startswith(f"{path}:13: extra/bias-variance: rubric pattern") and "does not compile" in line
+               for line in lines)
+    assert f"{path}:17: unknown key 'colour'" in lines
+
+
+def test_validate_yaml_syntax_error_names_line(tmp_path):
+    path = write(tmp_path, "broken.yaml", GOOD.replace("title: Extra", "title: [Extra"))
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:")
+    assert "YAML syntax error" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_validate_missing_answer_weight_and_solver(tmp_path):
+    text = GOOD.replace("    answer: It raises the bias and lowers the variance.\n", "")
+    text = text.replace("      - point: variance goes down", "      - point: variance goes down\n        weight: 0")
+    text += textwrap.indent(textwrap.dedent("""\
+      - id: ex
+        ref: 7.1-Q2
+        kind: exercise
+        prompt: p
+        answer: a
+        solver: nosuch
+        expect: {field: x, as: number}
+        hints: [h]
+    """), "  ")
+    path = write(tmp_path, "x.yaml", text)
+    err = invoke("validate", str(path)).stderr
+    assert "extra/bias-variance: missing answer" in err
+    assert "rubric weight must be a positive number, got 0" in err
+    assert "extra/ex: unknown solver 'nosuch'" in err
+
+
+def test_duplicate_ids_across_banks_and_any_command_fails(tmp_path, monkeypatch):
+    a = write(tmp_path, "a.yaml", GOOD)
+    b = write(tmp_path, "b.yaml", GOOD.replace("7.1-Q1", "7.1-Q9"))
+    result = invoke("validate", str(a), str(b))
+    assert result.exit_code == 2
+    assert f"{b}:5: duplicate id extra/bias-variance (first at {a}:5)" in result.stderr
+    monkeypatch.setenv("DRILL_BANKS", str(tmp_path))
+    listed = invoke("list")
+    assert listed.exit_code == 2
+    assert "duplicate id extra/bias-variance" in listed.stderr
+
+
+def test_bank_dir_option_adds_banks(tmp_path):
+    write(tmp_path, "extra.yaml", GOOD)
+    result = invoke("list", "--bank-dir", str(tmp_path), "--bank", "extra", "--json")
+    assert [r["id"] for r in json.loads(result.stdout)] == ["extra/bias-variance"]
+
+
+def test_missing_bank_dir_is_exit_2(tmp_path):
+    result = invoke("list", "--bank-dir", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert "no such bank file or directory" in result.stderr
+
+
+def test_non_utf8_bank_is_reported(tmp_path):
+    (tmp_path / "latin.yaml").write_bytes(GOOD.encode() + b"# caf\xe9\n")
+    result = invoke("validate", str(tmp_path / "latin.yaml"))
+    assert result.exit_code == 2
+    assert "not UTF-8" in result.stderr
+
+
+def test_check_concept_pass_fail_and_json(mini_banks):
+    ok = invoke("check", "9.9-Q1", "--answer", "go against the gradient, scaled by the learning rate")
+    assert ok.exit_code == 0 and "PASSED" in ok.stdout
+    wrong = invoke("check", "9.9-Q1", "--json", "--answer", "move in the direction of the gradient")
+    assert wrong.exit_code == 1
+    data = json.loads(wrong.stdout)
+    assert set(data) >= {"id", "ref", "kind", "score", "passed", "hits", "misses", "misconceptions"}
+    assert data["passed"] is False
+    assert data["misconceptions"] == ["Descent moves against the gradient; following it climbs the loss."]
+
+
+def test_check_exercise_from_file_and_stdin(mini_banks, tmp_path):
+    path = write(tmp_path, "answer.txt", "3\n")
+    assert invoke("check", "mini/edit-distance", str(path)).exit_code == 0
+    result = invoke("check", "mini/edit-distance", "-", "--json", input="4\n")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["expected"] == 3
+
+
+def test_check_choice_by_letter_or_text(mini_banks):
+    assert invoke("check", "mini/pick-relu", "-a", "b").exit_code == 0
+    assert invoke("check", "mini/pick-relu", "-a", "relu").exit_code == 0
+    assert invoke("check", "mini/pick-relu", "-a", "a").exit_code == 1
+
+
+def test_check_bad_input_is_exit_2(mini_banks, tmp_path):
+    assert invoke("check", "9.9-Q1").exit_code == 2
+    missing = invoke("check", "9.9-Q1", str(tmp_path / "none.txt"))
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    (tmp_path / "bin.txt").write_bytes(b"\xff\xfe")
+    assert "not UTF-8" in invoke("check", "9.9-Q1", str(tmp_path / "bin.txt")).stderr
