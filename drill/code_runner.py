@@ -212,7 +212,7 @@ def _report(spec: CodeTask, inputs: list[dict[str, np.ndarray]], outputs: list[d
         shown = {k: _show(v) for k, v in case.items()}
         entry = entries[i] if i < len(entries) else None
         if entry is None or (entry.get("ok") and outputs[i] is None):
-            why = f"not run: {error.splitlines()[0]}" if error else "not run"
+            why = f"not run: {error.splitlines()[0].rstrip(':')}" if error else "not run"
             reports.append(CaseReport(i, False, why, shown, {}, {}))
         elif not entry.get("ok"):
             reports.append(CaseReport(i, False, entry.get("error") or "failed", shown, {}, {}))
@@ -290,7 +290,7 @@ def unpack(value, count, function, names):
     if isinstance(value, (tuple, list)) and len(value) == count:
         return value
     got = type(value).__name__ + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "")
-    raise AnswerError(f"{function} should return {names}, got a {got}")
+    raise AnswerError(f"{function} should return {names}, got {got}")
 
 
 def trimmed(exc, filename):
