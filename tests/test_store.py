@@ -1,0 +1,132 @@
+"""The store: migrations, damaged files, locking, stats and forgetting."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from typer.testing import CliRunner
+
+from drill.cli import app
+from drill.store import Store
+from drill.store.migrations import LATEST, MIGRATIONS
+
+runner = CliRunner()
+
+EXPECTED_TABLES = {
+    "cards": ["question_id", "state", "due", "card", "reps", "lapses", "first_seen", "first_day"],
+    "sessions": ["id", "kind", "started", "ended"],
+    "reviews": ["id", "question_id", "session_id", "reviewed_at", "day", "score", "passed", "rating",
+                "duration_ms", "state_before", "card_before", "card_after", "variant_seed"],
+    "interviews": ["id", "session_id", "started", "minutes", "seed", "score", "report"],
+}
+EXPECTED_INDEXES = {"cards_due", "cards_first_day", "reviews_question", "reviews_day", "reviews_retention"}
+
+
+def schema(db: sqlite3.Connection) -> tuple[dict, set]:
+    tables = {
+        name: [row[1] for row in db.execute(f"PRAGMA table_info({name})")]
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    indexes = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    return tables, indexes
+
+
+def test_migrate_from_blank_gives_the_expected_schema(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST == len(MIGRATIONS)
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert schema(store.db) == (EXPECTED_TABLES, EXPECTED_INDEXES)
+
+
+def test_upgrade_from_every_earlier_version_keeps_data(tmp_path):
+    for version in range(1, LATEST):
+        path = tmp_path / f"v{version}.db"
+        db = sqlite3.connect(path, isolation_level=None)
+        for _, fn in MIGRATIONS[:version]:
+            fn(db)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("INSERT INTO cards VALUES ('b/q', 2, '2026-01-01T00:00:00.000000', '{}', 3, 0, 'x', '2025-12-01')")
+        db.close()
+        with Store(path) as store:
+            assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+            assert schema(store.db) == (EXPECTED_TABLES, EXPECTED_INDEXES)
+            assert store.card("b/q").reps == 3
+
+
+def test_damaged_database_is_reported_and_left_untouched(tmp_path, drill_home):
+    drill_home.mkdir(parents=True)
+    path = drill_home / "drill.sqlite3"
+    garbage = b"this is not sqlite at all" * 100
+    path.write_bytes(garbage)
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"drill: {path}: not a drill database or damaged")
+    assert path.read_bytes() == garbage
+
+
+def test_newer_schema_is_refused(tmp_path, drill_home):
+    drill_home.mkdir(parents=True)
+    db = sqlite3.connect(drill_home / "drill.sqlite3")
+    db.execute(f"PRAGMA user_version = {LATEST + 5}")
+    db.close()
+    result = runner.invoke(app, ["stats"])
+    assert result.exit_code == 2
+    assert "made by a newer drill" in result.stderr
+
+
+def test_stats_json_keys_and_orphans_and_forget(mini_banks, drill_home):
+    answers = "b\n---\n3\n---\nsubtract the learning rate times the gradient\n---\n"
+    runner.invoke(app, ["quiz", "--bank", "mini", "--json", "--seed", "4"], input=answers)
+    with Store() as store:  # a card whose question no longer exists
+        store.db.execute("INSERT INTO cards VALUES ('gone/q', 2, '2030-01-01T00:00:00.000000', '{}', 1, 0, 'x', 'y')")
+    result = runner.invoke(app, ["stats", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert {"reviews_total", "reviewed_today", "due_now", "new_available", "retention", "by_topic",
+            "forecast"} <= set(data)
+    assert data["reviews_total"] == 3 and data["reviewed_today"] == 3
+    assert len(data["forecast"]) == 14
+    assert data["orphans"] == ["gone/q"]
+    assert "gone/q" in runner.invoke(app, ["stats"]).stdout
+    forgot = runner.invoke(app, ["forget", "gone/q", "--yes"])
+    assert forgot.exit_code == 0
+    assert json.loads(runner.invoke(app, ["stats", "--json"]).stdout)["orphans"] == []
+    assert runner.invoke(app, ["forget", "gone/q", "--yes"]).exit_code == 2
+
+
+def test_status_screen_counts(mini_banks, drill_home):
+    first = runner.invoke(app, [])
+    assert first.exit_code == 0
+    assert "Due now" in first.stdout and "drill review" in first.stdout
+    runner.invoke(app, ["quiz", "--id", "9.9-Q3", "--json"], input="a\n")
+    after = runner.invoke(app, [])
+    assert "Reviewed today  1" in after.stdout
+    assert "Streak          1 day" in after.stdout
+
+
+def test_retention_counts_only_reviews_of_mature_cards(tmp_path):
+    from drill.catalog import Catalog, Filters
+    from drill.index import load_catalog
+    from drill.stats import compute
+
+    now = datetime(2026, 5, 1, 12, tzinfo=timezone.utc)
+    with Store(tmp_path / "r.db", clock=lambda: now) as store:
+        rows = [("mini/gd-update", 2, 1), ("mini/gd-update", 2, 0), ("mini/gd-update", 1, 0), ("mini/pick-relu", 2, 1)]
+        for i, (qid, state, passed) in enumerate(rows):
+            at = (now - timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%f")
+            store.db.execute(
+                "INSERT INTO reviews(question_id, reviewed_at, day, score, passed, rating, duration_ms, state_before,"
+                " card_after) VALUES (?, ?, '2026-05-01', ?, ?, 3, 1000, ?, '{}')", (qid, at, passed, passed, state))
+        import os
+        from pathlib import Path
+
+        os.environ["DRILL_BANKS"] = str(Path(__file__).parent / "fixtures" / "banks")
+        try:
+            cat = load_catalog()
+        finally:
+            del os.environ["DRILL_BANKS"]
+        stats = compute(store, Catalog([b for b in cat.banks if b.name == "mini"]), Filters(), new_limit=10)
+    assert stats.retention == 2 / 3
+    assert stats.by_topic[0] == {"name": "optimisation", "retention": 0.5, "reviews": 2}
