@@ -166,10 +166,13 @@ def _run_child(spec: CodeTask, work: Path, timeout: float, memory_mb: int) -> _C
 
     program = f"{_HARNESS}\n{spec.driver}\nmain()\n"
     with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
-        child = subprocess.Popen(
-            [sys.executable, "-I", "-c", program], cwd=work, env=env, stdin=subprocess.DEVNULL,
-            stdout=out, stderr=err, preexec_fn=limit, start_new_session=True,
-        )
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-I", "-c", program], cwd=work, env=env, stdin=subprocess.DEVNULL,
+                stdout=out, stderr=err, preexec_fn=limit, start_new_session=True,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return _ChildRun(False, 127, f"could not start {sys.executable}: {exc}", None)
         timed_out = False
         try:
             child.wait(timeout=timeout)
@@ -182,7 +185,7 @@ def _run_child(spec: CodeTask, work: Path, timeout: float, memory_mb: int) -> _C
         result = json.loads((work / "result.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         result = None
-    return _ChildRun(timed_out, child.returncode, stderr, result)
+    return _ChildRun(timed_out, -signal.SIGKILL if child.returncode is None else child.returncode, stderr, result)
 
 
 def _kill_group(child: subprocess.Popen) -> None:
@@ -191,7 +194,10 @@ def _kill_group(child: subprocess.Popen) -> None:
         os.killpg(child.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    child.wait(timeout=KILL_GRACE)
+    try:
+        child.wait(timeout=KILL_GRACE)
+    except subprocess.TimeoutExpired:  # stuck in the kernel; the report says it was stopped
+        pass
 
 
 def _load(path: Path) -> dict[str, np.ndarray] | None:
@@ -246,12 +252,19 @@ def _whole_file_failure(spec: CodeTask, run: _ChildRun, result: dict[str, Any], 
         if run.returncode == -signal.SIGXFSZ:
             how = "it wrote more than the file size limit"
         elif run.returncode < 0:
-            how = f"killed by {signal.Signals(-run.returncode).name}"
+            how = f"killed by {_signal_name(-run.returncode)}"
         else:
             how = f"exit code {run.returncode}"
         tail = f"\n{run.stderr.strip()}" if run.stderr.strip() else ""
         return "crash", f"the program stopped before finishing ({how}){tail}"
     return None, None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _show(value: Any) -> Any:
