@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from drill.code_tasks import CodeTask, get_task
+from drill.code_tasks import CodeTask, Verdict, get_task
 from drill.errors import InputError
 
 SHOWN_SIZE = 64  # arrays with more entries are summarised by their shape in reports
@@ -223,7 +223,10 @@ def _report(spec: CodeTask, inputs: list[dict[str, np.ndarray]], outputs: list[d
         elif not entry.get("ok"):
             reports.append(CaseReport(i, False, entry.get("error") or "failed", shown, {}, {}))
         else:
-            verdict = spec.judge(case, outputs[i])
+            try:
+                verdict = spec.judge(case, outputs[i])
+            except KeyError as exc:  # only if the answer overwrote the harness's output files
+                verdict = Verdict(False, f"output {exc} is missing from what the program wrote back")
             reports.append(CaseReport(i, verdict.passed, verdict.message, shown,
                                       {k: _show(v) for k, v in verdict.expected.items()},
                                       {k: _show(v) for k, v in verdict.received.items()}))

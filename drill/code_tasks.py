@@ -137,7 +137,7 @@ def _backprop_judge(case: dict[str, np.ndarray], got: dict[str, np.ndarray]) -> 
         if have.shape != want.shape:
             shape_of = _BACKPROP_SHAPES[name]
             what = shape_of if shape_of.startswith("(") else f"the shape of {shape_of}"
-            return Verdict(False, f"{name} has shape {have.shape}, expected {want.shape}, {what}; "
+            return Verdict(False, f"{name} has shape {have.shape}, expected {want.shape} ({what}); "
                                   f"hint: {_BACKPROP_HINTS[name]}", {name: want}, {name: have})
         if not _close(have, want):
             return Verdict(False, f"{name} is wrong ({_differences(have, want)}); hint: {_BACKPROP_HINTS[name]}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import re
 
 import numpy as np
 import pytest
@@ -52,9 +53,10 @@ def test_book_defaults_show_every_intermediate():
     r = backprop.solve()
     assert r.inputs == {"n": 2, "d": 3, "h": 4, "c": 2, "keep": 0.5, "seed": 0}
     keys = [s.key for s in r.steps]
-    for key in ("X", "Z1", "H", "mask", "H_drop", "out", "loss", "d_out", "dW2", "db2", "dH_drop", "dH", "dZ1",
-                "dW1", "db1", "gradient_check"):
+    for key in ("x", "z1", "h", "mask", "h_drop", "out", "loss", "d_out", "d_w2", "d_b2", "d_h_drop", "d_h", "d_z1",
+                "d_w1", "d_b1", "gradient_check"):
         assert key in keys
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", key) for key in keys)
     assert len(keys) == len(set(keys))
     # the example is instructive: some active units are kept and some dropped
     X, Y, params, mask = _data(r.inputs)
