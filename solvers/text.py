@@ -123,28 +123,44 @@ class Tokenizer:
 
 @dataclass(frozen=True, eq=False)
 class TermCounts:
-    """Sparse document-term counts of a corpus: one entry per (document, term) that occurs.
+    """Sparse document-term counts of a corpus (compressed rows, like a CSR matrix).
 
-    ``doc``, ``term`` and ``count`` are parallel int arrays of shape (nnz,), sorted by document
-    and then by term id; ``terms[i]`` is the term with id ``i`` (ids in order of first
-    occurrence). Documents with no kept term have no entries but count in ``n_docs``.
+    Document ``d`` holds the entries ``indptr[d]:indptr[d + 1]`` of the parallel int32 arrays
+    ``term`` and ``count``, term ids ascending; ``terms[i]`` is the term with id ``i`` (ids in
+    order of first occurrence). Shapes: indptr (n_docs + 1,), term and count (nnz,).
     """
 
-    n_docs: int
     terms: tuple[str, ...]
-    doc: np.ndarray
+    indptr: np.ndarray
     term: np.ndarray
     count: np.ndarray
     n_tokens: int = 0
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.indptr) - 1
+
+    def doc(self) -> np.ndarray:
+        """The document index of every entry, shape (nnz,)."""
+        return np.repeat(np.arange(self.n_docs), np.diff(self.indptr))
 
     def document_frequency(self) -> np.ndarray:
         """df per term id: the number of documents containing the term, shape (n_terms,)."""
         return np.bincount(self.term, minlength=len(self.terms))
 
+    def row_sums(self, values: np.ndarray) -> np.ndarray:
+        """Per-document sums of per-entry ``values`` (nnz,) -> (n_docs,), 0 for empty documents."""
+        out = np.zeros(self.n_docs)
+        starts = self.indptr[:-1]
+        nonempty = starts < self.indptr[1:]
+        if values.size:
+            out[nonempty] = np.add.reduceat(values, starts[nonempty])
+        return out
+
     def dense(self) -> np.ndarray:
         """The (n_docs, n_terms) count matrix; only for small corpora (tables in the steps)."""
         out = np.zeros((self.n_docs, len(self.terms)), dtype=np.int64)
-        out[self.doc, self.term] = self.count
+        out[self.doc(), self.term] = self.count
         return out
 
 
@@ -212,8 +228,8 @@ def _chunk_ids(chunk: list[str], first: int, runs: _RunIds) -> np.ndarray:
     return np.fromiter(map(runs.__getitem__, pieces), dtype=np.int64, count=len(pieces))
 
 
-def _chunk_counts(ids: np.ndarray, runs: _RunIds) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """(document, term, count) entries of one chunk, documents numbered from 0 within it."""
+def _chunk_counts(ids: np.ndarray, runs: _RunIds, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries per document, term ids and counts of one chunk of ``n_docs`` documents."""
     is_sep = ids == _SEP_ID
     doc = np.cumsum(is_sep)  # for a token: the number of documents that ended before it
     keep = ids >= 0
@@ -222,11 +238,11 @@ def _chunk_counts(ids: np.ndarray, runs: _RunIds) -> tuple[np.ndarray, np.ndarra
         extra = np.asarray(runs.several[-3 - int(ids[pos])], dtype=np.int64)
         keys.append((doc[pos] << _SHIFT) | extra)
     unique, counts = np.unique(np.concatenate(keys), return_counts=True)
-    n_tokens = int(counts.sum())
-    return unique >> _SHIFT, unique & ((1 << _SHIFT) - 1), counts, n_tokens
+    lengths = np.bincount(unique >> _SHIFT, minlength=n_docs)
+    return lengths, (unique & ((1 << _SHIFT) - 1)).astype(np.int32), counts.astype(np.int32)
 
 
-def count_terms(docs: Iterable[str], tokenizer: Tokenizer, chunk_size: int = 4096) -> TermCounts:
+def count_terms(docs: Iterable[str], tokenizer: Tokenizer, chunk_size: int = 1024) -> TermCounts:
     """Count terms per document over a stream of documents, one pass, sparse.
 
     ``docs`` is any iterable of strings (a list, a generator, an open text file whose lines
@@ -234,22 +250,20 @@ def count_terms(docs: Iterable[str], tokenizer: Tokenizer, chunk_size: int = 409
     """
     runs = _RunIds(tokenizer)
     it: Iterator[str] = iter(docs)
-    docs_out, terms_out, counts_out = [], [], []
-    n_docs = n_tokens = 0
+    lengths, terms, counts = [np.zeros(1, dtype=np.int64)], [], []
+    n_docs = 0
     while chunk := list(islice(it, chunk_size)):
         ids = _chunk_ids(chunk, n_docs, runs)
-        doc, term, count, tokens = _chunk_counts(ids, runs)
-        docs_out.append((doc + n_docs).astype(np.int32))
-        terms_out.append(term.astype(np.int32))
-        counts_out.append(count.astype(np.int32))
+        chunk_lengths, chunk_terms, chunk_counts = _chunk_counts(ids, runs, len(chunk))
+        lengths.append(chunk_lengths)
+        terms.append(chunk_terms)
+        counts.append(chunk_counts)
         n_docs += len(chunk)
-        n_tokens += tokens
-    empty = np.zeros(0, dtype=np.int32)
+    count = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)
     return TermCounts(
-        n_docs=n_docs,
         terms=tuple(runs.ids),
-        doc=np.concatenate(docs_out) if docs_out else empty,
-        term=np.concatenate(terms_out) if terms_out else empty,
-        count=np.concatenate(counts_out) if counts_out else empty,
-        n_tokens=n_tokens,
+        indptr=np.cumsum(np.concatenate(lengths)),
+        term=np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32),
+        count=count,
+        n_tokens=int(count.sum()),
     )

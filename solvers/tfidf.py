@@ -24,7 +24,8 @@ Scale: documents are streamed once (any iterable of strings, e.g. an open file's
 sparse per-document counts (:func:`solvers.text.count_terms`); the norms and dot products are
 vectorised sums over those entries. No documents x vocabulary matrix is built except for the
 tables of a small corpus. For more than ``KEEP_DOCS`` documents ``result.inputs["docs"]``
-holds the source's name (an open file's ``name``) instead of the documents.
+holds the source's name (the ``name`` of an open file, or the ``path`` of a file-lines object,
+i.e. what ``--docs FILE`` was given) instead of the documents.
 
 >>> r = solve()
 >>> r.top[:2], round(r.scores["D4"], 4), round(r.scores["D3"], 4)
@@ -169,7 +170,7 @@ def _docs_input(docs: Any, kept: list[str], n_docs: int) -> list[str] | str:
     """What ``result.inputs["docs"]`` holds: the documents if few, else the source's name."""
     if n_docs <= KEEP_DOCS:
         return [d.rstrip("\r\n") for d in kept]
-    name = getattr(docs, "name", None)
+    name = getattr(docs, "name", None) or getattr(docs, "path", None)  # open file / drill's TextLines
     return str(name) if name is not None else f"<{n_docs} documents, not kept>"
 
 
@@ -206,12 +207,18 @@ class _Scores:
 
 
 def _score(counts: TermCounts, query_counts: np.ndarray, tf: str, idf_kind: str, norm: str) -> _Scores:
+    """Scores from the sparse entries: O(nnz) time, a few nnz-long float arrays of memory."""
     df = counts.document_frequency()
     idf = _idf(np.maximum(df, 1), counts.n_docs, idf_kind)  # every vocabulary term has df >= 1
-    weights = _tf(counts.count, tf) * idf[counts.term]
+    weights = _tf(counts.count, tf)
+    weights *= idf[counts.term]
     query_weights = _tf(query_counts, tf) * idf
-    dots = np.bincount(counts.doc, weights=weights * query_weights[counts.term], minlength=counts.n_docs)
-    doc_norms = np.sqrt(np.bincount(counts.doc, weights=weights * weights, minlength=counts.n_docs))
+    hits = np.flatnonzero((query_weights != 0)[counts.term])  # entries of the query's terms
+    hit_docs = np.searchsorted(counts.indptr, hits, side="right") - 1
+    hit_weights = weights[hits] * query_weights[counts.term[hits]]
+    dots = np.bincount(hit_docs, weights=hit_weights, minlength=counts.n_docs).astype(np.float64)  # int if empty
+    weights *= weights
+    doc_norms = np.sqrt(counts.row_sums(weights))
     query_norm = float(np.sqrt(query_weights @ query_weights))
     if norm == "l2":
         denominator = doc_norms * query_norm

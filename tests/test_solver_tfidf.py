@@ -87,7 +87,7 @@ def test_streaming_counts_equal_the_plain_tokenizer(docs, chunk_size, stem, stop
     counts = count_terms(iter(docs), tok, chunk_size=chunk_size)
     assert counts.n_docs == len(docs)
     got = [Counter() for _ in docs]
-    for d, t, c in zip(counts.doc, counts.term, counts.count):
+    for d, t, c in zip(counts.doc(), counts.term, counts.count):
         got[d][counts.terms[t]] += int(c)
     assert got == [Counter(tok(d)) for d in docs]
 
