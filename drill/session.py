@@ -79,10 +79,13 @@ class Summary:
 
 
 class Session:
-    def __init__(self, items: Sequence[Item], recorder: Recorder | None = None, *, clock: Clock = utc_now):
+    def __init__(self, items: Sequence[Item], recorder: Recorder | None = None, *, clock: Clock = utc_now,
+                 deadline: datetime | None = None, hints: bool = True):
         self.items = list(items)
         self.recorder = recorder
         self.clock = clock
+        self.deadline = deadline  # a timed interview: no new question once it has passed
+        self.hints = hints
         self.index = 0
         self.shown_at: datetime | None = None
         self.hints_shown = 0
@@ -93,15 +96,23 @@ class Session:
     def current(self) -> Item | None:
         return self.items[self.index] if self.index < len(self.items) else None
 
+    def time_left(self) -> float | None:
+        if self.deadline is None:
+            return None
+        return max(0.0, (self.deadline - self.clock()).total_seconds())
+
     def show(self) -> Item | None:
-        """Mark the current question as on screen (its answer time starts now)."""
+        """Mark the current question as on screen (its answer time starts now); None when
+        every question was asked or the interview's time is up."""
+        if self.time_left() == 0.0:
+            return None
         self.shown_at = self.clock()
         self.hints_shown = 0
         return self.current()
 
     def hint(self) -> str | None:
         item = self.current()
-        if item is None or self.hints_shown >= len(item.question.hints):
+        if item is None or not self.hints or self.hints_shown >= len(item.question.hints):
             return None
         self.hints_shown += 1
         return item.question.hints[self.hints_shown - 1]

@@ -86,6 +86,56 @@ def review_cmd(
         recorder.close()
 
 
+def interview_cmd(
+    bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
+    minutes: Annotated[float, typer.Option(help="Length of the interview.", min=1, max=240)] = 30,
+    seed: SeedOpt = None,
+    history: Annotated[bool, typer.Option("--history", help="List past interviews and their scores.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """A timed mock interview weighted toward your weak topics, with a scored report."""
+    import json
+    import random
+    from datetime import timedelta
+
+    from drill.cli.context import catalog, filters
+    from drill.interview import plan, report
+    from drill.session import Session
+    from drill.view import out
+    from drill.view.interview import history_view, report_view
+
+    recorder = _recorder("interview")
+    store = recorder.store
+    try:
+        if history:
+            rows = store.interviews()
+            typer.echo(json.dumps(rows, indent=1)) if json_out else out().print(history_view(rows))
+            return
+        seed = seed if seed is not None else random.randrange(1_000_000)
+        items = plan(catalog(bank_dir), filters(bank, topic, kind, id), store, minutes, seed)
+        if not items:
+            typer.echo("No questions match these filters.", err=True)
+            raise typer.Exit(0)
+        started = store.clock()
+        session = Session(items, recorder, deadline=started + timedelta(minutes=minutes), hints=False)
+        from drill.view.loop import is_tty, run_pipe, run_terminal
+
+        if is_tty(sys.stdin):
+            out().print(f"Mock interview: {len(items)} questions, {minutes:g} minutes, seed {seed}. No hints.")
+            run_terminal(session, out(), auto_rate=True)
+        else:
+            run_pipe(session, sys.stdin, out(), json_out=json_out)
+        result = report(session, started, minutes, seed)
+        store.save_interview(recorder.session_id, started, minutes, seed, result.score, result.to_json())
+        if json_out:
+            typer.echo(json.dumps({"report": result.to_json()}, ensure_ascii=False))
+        else:
+            out().print(report_view(result))
+    finally:
+        recorder.close()
+
+
 def register(app: typer.Typer) -> None:
     app.command("quiz", rich_help_panel=PANEL)(quiz_cmd)
     app.command("review", rich_help_panel=PANEL)(review_cmd)
+    app.command("interview", rich_help_panel=PANEL)(interview_cmd)

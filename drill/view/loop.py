@@ -35,7 +35,10 @@ def variant_note(item: Item) -> Group | None:
 def _reveal(console: Console, turn: Turn) -> None:
     q = turn.item.question
     console.print(feedback(q, turn.grade))
-    console.print(answer_block(q, show_rubric=False, show_hints=False))
+    if turn.item.inputs is None:  # a variant's numbers differ from the model answer's
+        console.print(answer_block(q, show_rubric=False, show_hints=False))
+    else:
+        console.print(Text("Worked solution of this variant", style="bold green"))
     if q.kind == "exercise":
         from drill.view.steps import worked_solution
 
@@ -64,7 +67,8 @@ def _read_answer(read: Callable[[str], str], code: bool, console: Console, sessi
                 return ":skip"
             if cmd == ":hint":
                 hint = session.hint()
-                console.print(Text(f"Hint: {hint}" if hint else "No more hints.", style="yellow"))
+                none = "No more hints." if session.hints else "No hints in an interview."
+                console.print(Text(f"Hint: {hint}" if hint else none, style="yellow"))
                 continue
             console.print(Text(f"Unknown command {cmd}. {COMMANDS}", style="yellow"))
             continue
@@ -75,22 +79,35 @@ def _read_answer(read: Callable[[str], str], code: bool, console: Console, sessi
         lines.append(line)
 
 
-def run_terminal(session: Session, console: Console, read: Callable[[str], str] = input,
-                 header: Callable[[], str] = lambda: "") -> None:
-    """Ask, read, grade, reveal, confirm a rating; Ctrl-C, Ctrl-D or :quit ends the session."""
+def clock_header(session: Session) -> str:
+    left = session.time_left()
+    if left is None:
+        return ""
+    return f"{int(left // 60):02d}:{int(left % 60):02d} left"
+
+
+def run_terminal(session: Session, console: Console, read: Callable[[str], str] = input, *,
+                 auto_rate: bool = False) -> None:
+    """Ask, read, grade, reveal, confirm a rating; Ctrl-C, Ctrl-D or :quit ends the session.
+    ``auto_rate`` accepts the proposed rating without asking (the mock interview)."""
     try:
         while (item := session.show()) is not None:
             q = item.question
-            console.print(question_panel(q, header=_header(session, item, header())))
+            console.print(question_panel(q, header=_header(session, item, clock_header(session))))
             note = variant_note(item)
             if note:
                 console.print(note)
-            console.print(Text(CODE_COMMANDS if q.kind == "code" else COMMANDS, style="dim"))
+            commands = CODE_COMMANDS if q.kind == "code" else COMMANDS
+            console.print(Text(commands if session.hints else commands.replace(" · :hint", ""), style="dim"))
             text = _read_answer(read, q.kind == "code", console, session)
             if text is None:
                 break
             turn = session.skip() if text == ":skip" else session.submit(text)
             _reveal(console, turn)
+            if auto_rate:
+                session.confirm()
+                console.rule(style="dim")
+                continue
             while True:
                 choice = read(rating_prompt(turn.proposed) if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
                 if choice == "" or turn.skipped:
@@ -128,6 +145,9 @@ def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_
         console.print(f"[{session.index}/{len(session.items)}] {q.ref} {q.id}" +
                       (f" (variant seed {item.seed})" if item.seed is not None else ""), markup=False)
         console.print(Markdown(q.prompt))
+        note = variant_note(item)
+        if note:
+            console.print(note)
         _reveal(console, turn)
         console.print(f"Rating: {rating} ({RATINGS[rating]})", markup=False)
         console.rule()
