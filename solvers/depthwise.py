@@ -55,7 +55,9 @@ class DepthwiseResult(Result):
                 f"{_millions(self.separable_macs)}")
 
 
-def solve(c_in: int = 64, c_out: int = 128, k: int = 3, h: int = 56, w: int = 56, bias: bool = False) -> DepthwiseResult:
+def solve(
+    c_in: int = 64, c_out: int = 128, k: int = 3, h: int = 56, w: int = 56, bias: bool = False
+) -> DepthwiseResult:
     """Count both layers' weights and multiply-adds for an H×W output."""
     for name, value in (("c_in", c_in), ("c_out", c_out), ("k", k), ("h", h), ("w", w)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -86,8 +88,10 @@ def solve(c_in: int = 64, c_out: int = 128, k: int = 3, h: int = 56, w: int = 56
              note="equals the ratio above" if not bias else "biases make the true ratio slightly different"),
         Step("standard_macs", f"Standard multiply-adds on a {h}×{w} output", standard_macs,
              formula=f"K²·C_in·C_out·H·W = {standard_w:,}·{area:,}"),
-        Step("depthwise_macs", "Depthwise multiply-adds", depthwise_macs, formula=f"K²·C_in·H·W = {depthwise_w:,}·{area:,}"),
-        Step("pointwise_macs", "Pointwise multiply-adds", pointwise_macs, formula=f"C_in·C_out·H·W = {pointwise_w:,}·{area:,}"),
+        Step("depthwise_macs", "Depthwise multiply-adds", depthwise_macs,
+             formula=f"K²·C_in·H·W = {depthwise_w:,}·{area:,}"),
+        Step("pointwise_macs", "Pointwise multiply-adds", pointwise_macs,
+             formula=f"C_in·C_out·H·W = {pointwise_w:,}·{area:,}"),
         Step("separable_macs", "Depthwise-separable multiply-adds", separable_macs, formula="depthwise + pointwise"),
         Step("mac_ratio", "Multiply-add ratio, separable / standard", separable_macs / standard_macs,
              formula="1/C_out + 1/K² (biases are not multiplications)"),

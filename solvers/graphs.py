@@ -20,8 +20,12 @@ Edge syntax: ``"A-B,B-C:2.5"`` (a comma string) or a list of items, each ``"A-B"
 ['A', 'B', 'C', 'D', 'E']
 >>> r.matrix[0], r.out_degree, r.in_degree
 ([0, 1, 1, 0, 0], [2, 1, 2, 1, 1], [1, 2, 2, 1, 1])
->>> r.headline()
-'Directed graph, 5 nodes (A, B, C, D, E), 7 edges; rows of A: 01100 00100 10010 00001 01000; out-degrees 2 1 2 1 1; in-degrees 1 2 2 1 1'
+>>> for part in r.headline().split("; "):
+...     print(part)
+Directed graph, 5 nodes (A, B, C, D, E), 7 edges
+rows of A: 01100 00100 10010 00001 01000
+out-degrees 2 1 2 1 1
+in-degrees 1 2 2 1 1
 """
 
 from __future__ import annotations
@@ -61,7 +65,9 @@ def parse_edges(edges: str | list[Any] | tuple[Any, ...]) -> list[Edge]:
     elif isinstance(edges, (list, tuple)):
         items = list(edges)
     else:
-        raise SolverInputError(f"edges must be a string like \"A-B,B-C\" or a list of edges, not {type(edges).__name__}")
+        raise SolverInputError(
+            f"edges must be a string like \"A-B,B-C\" or a list of edges, not {type(edges).__name__}"
+        )
     return [_parse_edge(item, pos) for pos, item in enumerate(items, start=1)]
 
 
@@ -198,10 +204,12 @@ def solve(
         Step("node_order", "Node order (rows and columns)", ", ".join(order),
              note="as given by nodes" if nodes is not None else "sorted, since nodes was not given"),
         Step("matrix", "Adjacency matrix A", matrix_table(order, plain),
-             formula="A[i][j] = w(vi → vj), 0 if no edge" if directed else "A[i][j] = A[j][i] = w(vi — vj), 0 if no edge"),
+             formula="A[i][j] = w(vi → vj), 0 if no edge" if directed
+             else "A[i][j] = A[j][i] = w(vi — vj), 0 if no edge"),
     ]
     if directed:
-        steps.append(Step("degrees", "Degrees", Table(("out-degree", "in-degree"), tuple(zip(deg["out"], deg["in"])), tuple(order)),
+        in_out = Table(("out-degree", "in-degree"), tuple(zip(deg["out"], deg["in"])), tuple(order))
+        steps.append(Step("degrees", "Degrees", in_out,
                           formula="out = number of non-zero entries in row i; in = in column i"))
         undirected = np.maximum(matrix, matrix.T)
         steps.append(Step("undirected_matrix", "Made undirected: A_u = max(A, Aᵀ)", matrix_table(order, undirected),

@@ -102,8 +102,10 @@ def solve(
     check = perm @ a1 @ perm.T
     verified = bool(np.array_equal(check, a2))
     steps += [
-        Step("mapping", "Node mapping G1 → G2", Table(("G2 node",), tuple((b,) for b in mapping.values()), tuple(mapping))),
-        Step("permutation", "Permutation matrix P", Table(tuple(order1), tuple(map(tuple, perm.tolist())), tuple(order2)),
+        Step("mapping", "Node mapping G1 → G2",
+             Table(("G2 node",), tuple((b,) for b in mapping.values()), tuple(mapping))),
+        Step("permutation", "Permutation matrix P",
+             Table(tuple(order1), tuple(map(tuple, perm.tolist())), tuple(order2)),
              formula="P[i][a] = 1 when node a of G1 maps to node i of G2"),
         Step("check", "Check: P A1 Pᵀ", matrix_table(order2, check),
              formula="P A1 Pᵀ = A2", note="equals A2" if verified else "DOES NOT equal A2"),
@@ -123,8 +125,8 @@ def random_inputs(seed: int) -> dict[str, Any]:
     edges = rng.sample(pairs, rng.randint(n, 2 * n - 2))
     relabel = dict(zip(letters, rng.sample([str(i) for i in range(1, n + 1)], n)))
     moved = [(relabel[u], relabel[v]) for u, v in edges]
-    inputs = {"g1": _edge_text(sorted(edges)), "nodes1": ",".join(letters), "nodes2": ",".join(str(i) for i in range(1, n + 1)),
-              "directed": False}
+    inputs = {"g1": _edge_text(sorted(edges)), "nodes1": ",".join(letters),
+              "nodes2": ",".join(str(i) for i in range(1, n + 1)), "directed": False}
     if rng.random() < 0.5:
         return {**inputs, "g2": _edge_text(rng.sample(moved, len(moved)))}
     all_pairs = [(str(i), str(j)) for i in range(1, n + 1) for j in range(i + 1, n + 1)]
@@ -212,8 +214,10 @@ class _Union:
     def initial_colours(self) -> list[int]:
         """Colour by self-loop weight and the multisets of out- and in-edge weights, then refine."""
         loops = np.concatenate([np.diag(self.a1), np.diag(self.a2)])
-        signature = [(float(loops[i]), tuple(sorted(w for _, w in self.outs[i])), tuple(sorted(w for _, w in self.ins[i])))
-                     for i in range(len(loops))]
+        signature = [
+            (float(loops[i]), tuple(sorted(w for _, w in self.outs[i])), tuple(sorted(w for _, w in self.ins[i])))
+            for i in range(len(loops))
+        ]
         return self.refine(_relabel(signature))
 
     def refine(self, colours: list[int]) -> list[int]:

@@ -61,7 +61,9 @@ def test_closed_forms(inputs: dict[str, int]) -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 4), st.integers(1, 5), st.integers(1, 5), st.booleans(),
        st.integers(0, 2**32 - 1))
-def test_counts_match_explicit_numpy_convolutions(c_in: int, c_out: int, k: int, h: int, w: int, bias: bool, seed: int) -> None:
+def test_counts_match_explicit_numpy_convolutions(
+    c_in: int, c_out: int, k: int, h: int, w: int, bias: bool, seed: int
+) -> None:
     """Build the weights, run both layers on a random input, count parameters by .size and
     multiply-adds by the number of elementwise products formed; the separable layer must also
     equal a standard conv whose filters are pointwise weight × depthwise filter."""

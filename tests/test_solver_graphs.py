@@ -135,7 +135,12 @@ def test_edge_to_unknown_node_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("nodes", "message"),
-    [("A,,B", "node 2 (''): a node name is empty"), (["A", "B", "A"], "node 3 ('A') repeats node 1"), ("A,B-C", "may not contain"), (3.5, "nodes must be")],
+    [
+        ("A,,B", "node 2 (''): a node name is empty"),
+        (["A", "B", "A"], "node 3 ('A') repeats node 1"),
+        ("A,B-C", "may not contain"),
+        (3.5, "nodes must be"),
+    ],
 )
 def test_bad_nodes_are_reported_with_position(nodes: object, message: str) -> None:
     with pytest.raises(SolverInputError) as err:

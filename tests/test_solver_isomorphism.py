@@ -37,15 +37,19 @@ def assert_mapping_valid(result: isomorphism.IsomorphismResult, g1: nx.Graph, g2
         return set(pairs) if graph.is_directed() else {frozenset(p) for p in pairs}
 
     assert edge_set(g1, mapping) == edge_set(g2, {})
-    order1, order2 = (list(next(s.value.index for s in result.steps if s.key == key)) for key in ("g1_matrix", "g2_matrix"))
+    tables = {s.key: s.value for s in result.steps}
+    order1, order2 = list(tables["g1_matrix"].index), list(tables["g2_matrix"].index)
     a1 = nx.to_numpy_array(g1, nodelist=order1)
     a2 = nx.to_numpy_array(g2, nodelist=order2)
     p = np.array(result.permutation)
     np.testing.assert_array_equal(p @ a1 @ p.T, a2)
 
 
+GraphCase = tuple[list[str], list[tuple[str, str]], bool]  # nodes, edges, directed
+
+
 @st.composite
-def graph_case(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]], bool]:
+def graph_case(draw: st.DrawFn) -> GraphCase:
     n = draw(st.integers(1, 7))
     nodes = [chr(ord("A") + i) for i in range(n)]
     directed = draw(st.booleans())
@@ -97,12 +101,13 @@ def test_regular_cospectral_pair_needs_the_exhaustive_search() -> None:
     shuffled = [(relabel[u], relabel[v]) for u, v in shrikhande]
     again = isomorphism.solve(g1=edge_text(shrikhande), g2=edge_text(shuffled))
     assert again.isomorphic
-    assert_mapping_valid(again, to_nx(list(name.values()), shrikhande, False), to_nx(list(relabel.values()), shuffled, False))
+    assert_mapping_valid(again, to_nx(list(name.values()), shrikhande, False),
+                         to_nx(list(relabel.values()), shuffled, False))
 
 
 @settings(max_examples=80, deadline=None)
 @given(graph_case(), st.randoms(use_true_random=False))
-def test_random_relabellings_are_found_isomorphic(case: tuple[list[str], list[tuple[str, str]], bool], rng: random.Random) -> None:
+def test_random_relabellings_are_found_isomorphic(case: GraphCase, rng: random.Random) -> None:
     nodes, edges, directed = case
     relabel = dict(zip(nodes, rng.sample([f"n{i}" for i in range(len(nodes))], len(nodes))))
     moved = [(relabel[u], relabel[v]) for u, v in edges]
@@ -115,7 +120,7 @@ def test_random_relabellings_are_found_isomorphic(case: tuple[list[str], list[tu
 
 @settings(max_examples=100, deadline=None)
 @given(graph_case(), st.randoms(use_true_random=False))
-def test_near_miss_pairs_agree_with_networkx(case: tuple[list[str], list[tuple[str, str]], bool], rng: random.Random) -> None:
+def test_near_miss_pairs_agree_with_networkx(case: GraphCase, rng: random.Random) -> None:
     """A relabelled copy with one edge moved: sometimes still isomorphic, usually not."""
     nodes, edges, directed = case
     pairs = [(u, v) for u in nodes for v in nodes if directed or u <= v]
@@ -135,8 +140,7 @@ def test_near_miss_pairs_agree_with_networkx(case: tuple[list[str], list[tuple[s
 
 @settings(max_examples=60, deadline=None)
 @given(graph_case(), graph_case())
-def test_unrelated_graphs_agree_with_networkx(a: tuple[list[str], list[tuple[str, str]], bool],
-                                              b: tuple[list[str], list[tuple[str, str]], bool]) -> None:
+def test_unrelated_graphs_agree_with_networkx(a: GraphCase, b: GraphCase) -> None:
     directed = a[2]
     b_edges = [e for e in b[1] if directed or e[0] <= e[1]]
     result = isomorphism.solve(g1=edge_text(a[1]), g2=edge_text(b_edges), directed=directed, nodes1=a[0], nodes2=b[0])
