@@ -185,7 +185,7 @@ def layer_cost(layer: Layer, shape: tuple[int, int, int], rf: int, jump: int, po
         )
     size = _size_formula(h, pad_h, layer, oh)
     if (h, pad_h) != (w, pad_w):
-        size += "; " + _size_formula(w, pad_w, layer, ow)
+        size = f"H: {size}; W: {_size_formula(w, pad_w, layer, ow)}"
     new_rf = rf + (span - 1) * jump
     rf_formula = f"r = {rf} + ({span} - 1)·{jump} = {new_rf}; j = {jump}·{layer.stride} = {jump * layer.stride}"
     return LayerCost(layer, shape, out, weights, bias_count, macs, new_rf, jump * layer.stride, f"{size}; {cost}; {rf_formula}")
@@ -339,6 +339,8 @@ def _out_size(size: int, layer: Layer, span: int, where: str, axis: str) -> tupl
 def _size_formula(size: int, pad: tuple[int, int], layer: Layer, out: int) -> str:
     k, s, d = layer.kernel, layer.stride, layer.dilation
     padding = f"2·{pad[0]}" if pad[0] == pad[1] else f"{pad[0]}+{pad[1]}"
+    if layer.pad == "same":
+        return f"same: O = ceil({size}/{s}) = {out} (padding {pad[0]}+{pad[1]})"
     return f"O = floor(({size} + {padding} - {d}·({k}-1) - 1)/{s}) + 1 = {out}"
 
 
