@@ -40,7 +40,7 @@ from drill.errors import InputError
 SHOWN_SIZE = 64  # arrays with more entries are summarised by their shape in reports
 FILE_LIMIT = 64 * 2**20  # bytes the child may write to any one file
 STDERR_TAIL = 2000  # characters of the child's stderr kept when it dies unexpectedly
-MIN_MEMORY_MB = 128  # Python and numpy need about 100 MB of address space to start
+MIN_MEMORY_MB = 192  # Python, numpy and its BLAS need about 150 MB of address space to start
 KILL_GRACE = 5.0  # seconds to wait for a killed child to be reaped
 
 
@@ -164,7 +164,8 @@ def _run_child(spec: CodeTask, work: Path, timeout: float, memory_mb: int) -> _C
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-    program = f"{_HARNESS}\n{spec.driver}\nmain()\n"
+    # os._exit: threads or atexit hooks the answer left behind must not keep the child alive
+    program = f"{_HARNESS}\n{spec.driver}\nmain()\nsys.stdout.flush()\nos._exit(0)\n"
     with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
         try:
             child = subprocess.Popen(

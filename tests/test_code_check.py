@@ -126,6 +126,12 @@ def test_writing_to_home_and_printing_stay_in_the_sandbox(monkeypatch, tmp_path)
     assert list(home.iterdir()) == [] and not (tmp_path / "drill-leak.txt").exists()
 
 
+def test_a_thread_left_running_does_not_turn_a_pass_into_a_timeout():
+    start = time.monotonic()
+    report = _check("backprop", "leaves_a_thread.py", timeout=3)
+    assert report.passed and time.monotonic() - start < 3
+
+
 def test_cases_are_reproducible_from_the_seed():
     first = _check("backprop", "backprop_correct.py", seed=5, cases=2)
     again = _check("backprop", "backprop_correct.py", seed=5, cases=2)
@@ -145,6 +151,8 @@ def test_usage_errors_are_drill_errors(tmp_path):
         check_code("backprop", FIXTURES / "backprop_correct.py", cases=0)
     with pytest.raises(InputError, match="memory_mb"):
         check_code("backprop", FIXTURES / "backprop_correct.py", memory_mb=10)
+    with pytest.raises(InputError, match="timeout"):
+        check_code("backprop", FIXTURES / "backprop_correct.py", timeout=0)
 
 
 def test_case_reports_have_the_keys_grading_reads():
