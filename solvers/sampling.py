@@ -34,7 +34,8 @@ INPUTS = ("n", "trials", "seed")
 
 CONVERGENCE_NS = (10, 100, 1000, 10**4, 10**6)
 MAX_DRAWS = 50_000_000  # n × trials; keeps the simulation to seconds
-_BATCH_CELLS = 1_000_000  # draws simulated per numpy batch
+DEFAULT_TRIALS = 1000  # fewer when n is so large that n × 1000 would exceed MAX_DRAWS
+_CHUNK = 1_000_000  # draws generated per numpy call, so memory stays bounded for any n
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,23 +68,38 @@ def standard_error(n: int, trials: int) -> float:
 
 
 def simulate(n: int, trials: int, seed: int) -> float:
-    """Mean over ``trials`` rounds of the fraction of n examples missed by n draws with replacement."""
+    """Mean over ``trials`` rounds of the fraction of n examples missed by n draws with replacement.
+
+    Several rounds share one "seen" array (round r owns slots r·n .. r·n + n - 1), and draws
+    are generated in chunks, so small n runs many rounds per numpy call and large n never
+    holds more than one chunk of draws in memory.
+    """
     rng = np.random.default_rng(seed)
-    batch = max(1, _BATCH_CELLS // n)
+    rounds_per_batch = max(1, _CHUNK // n)
     unseen = 0
-    for start in range(0, trials, batch):
-        rows = min(batch, trials - start)
-        draws = np.sort(rng.integers(0, n, size=(rows, n)), axis=1)
-        distinct = 1 + np.count_nonzero(np.diff(draws, axis=1), axis=1)
-        unseen += int((n - distinct).sum())
+    for first in range(0, trials, rounds_per_batch):
+        rounds = min(rounds_per_batch, trials - first)
+        seen = np.zeros(rounds * n, dtype=bool)
+        for start in range(0, rounds * n, _CHUNK):
+            draw_ids = np.arange(start, min(start + _CHUNK, rounds * n))
+            seen[(draw_ids // n) * n + rng.integers(0, n, size=draw_ids.size)] = True
+        unseen += rounds * n - int(np.count_nonzero(seen))
     return unseen / (n * trials)
 
 
-def solve(n: int = 1000, trials: int = 1000, seed: int = 0) -> SamplingResult:
-    """Exact probability, its limit, a seeded simulation and the convergence table."""
+def solve(n: int = 1000, trials: int | None = None, seed: int = 0) -> SamplingResult:
+    """Exact probability, its limit, a seeded simulation and the convergence table.
+
+    ``trials`` defaults to 1000 rounds, or fewer for n above 50,000 so the simulation stays
+    within MAX_DRAWS draws.
+    """
     _check_int("n", n, 1)
-    _check_int("trials", trials, 1)
     _check_int("seed", seed, 0)
+    if n > MAX_DRAWS:
+        raise SolverInputError(f"n = {n:,} is too large to simulate; keep it at most {MAX_DRAWS:,}")
+    if trials is None:
+        trials = min(DEFAULT_TRIALS, MAX_DRAWS // n)
+    _check_int("trials", trials, 1)
     if n * trials > MAX_DRAWS:
         raise SolverInputError(f"n × trials = {n * trials:,} draws; keep it at most {MAX_DRAWS:,} (lower trials)")
     exact, limit = p_never(n), math.exp(-1.0)

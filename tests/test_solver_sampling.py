@@ -73,6 +73,13 @@ def test_simulation_is_reproducible_for_a_seed() -> None:
     assert sampling.solve(seed=3).simulated != sampling.solve(seed=4).simulated
 
 
+def test_trials_shrink_for_large_n_so_the_book_table_sizes_just_work() -> None:
+    result = sampling.solve(n=10**6)
+    assert result.inputs["trials"] == sampling.MAX_DRAWS // 10**6
+    assert abs(result.simulated - result.p_never) <= 5 * sampling.standard_error(10**6, result.inputs["trials"])
+    assert sampling.solve(**result.inputs).simulated == result.simulated  # inputs re-create the instance
+
+
 def test_one_example_is_always_drawn() -> None:
     result = sampling.solve(n=1, trials=10)
     assert result.p_never == 0.0 and result.simulated == 0.0 and result.unique_fraction == 1.0
@@ -85,7 +92,8 @@ def test_one_example_is_always_drawn() -> None:
         ({"n": 2.5}, "n must be a whole number, not 2.5"),
         ({"trials": True}, "trials must be a whole number"),
         ({"seed": -1}, "seed must be at least 0"),
-        ({"n": 10**6, "trials": 1000}, "keep it at most 50,000,000"),
+        ({"n": 10**6, "trials": 1000}, "n × trials = 1,000,000,000 draws; keep it at most 50,000,000"),
+        ({"n": 10**8}, "n = 100,000,000 is too large to simulate"),
     ],
 )
 def test_bad_inputs_are_input_errors(inputs: dict[str, object], message: str) -> None:
