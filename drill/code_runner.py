@@ -126,7 +126,7 @@ def check_code(task: str, path: Path, *, timeout: float = 10.0, memory_mb: int =
     seed = secrets.randbits(32) if seed is None else int(seed)
     inputs = [spec.make_case(np.random.default_rng([seed, i])) for i in range(cases)]
 
-    with tempfile.TemporaryDirectory(prefix="drill-code-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="drill-code-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         (work / "answer.py").write_text(source, encoding="utf-8")
         (work / "job.json").write_text(json.dumps({"filename": str(path), "functions": list(spec.functions)}))
