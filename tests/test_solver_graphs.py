@@ -160,3 +160,20 @@ def test_random_inputs_are_deterministic_and_solvable(seed: int) -> None:
     result = graphs.solve(**inputs)
     assert 4 <= len(result.nodes) <= 6
     assert graphs.solve(**result.inputs).matrix == result.matrix
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(alphabet="AB-:,. 1x", max_size=8),
+    lambda inner: st.lists(inner, max_size=4),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(edges=json_values | st.text(alphabet="ABC-:,. 12x", max_size=12), nodes=json_values)
+def test_any_input_is_solved_or_refused_with_an_input_error(edges: object, nodes: object) -> None:
+    """Whatever a bank or --input file holds, the user sees a result or one SolverInputError."""
+    try:
+        graphs.solve(edges=edges, directed=False, nodes=nodes)  # type: ignore[arg-type]
+    except SolverInputError as err:
+        assert "\n" not in str(err)
