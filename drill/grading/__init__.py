@@ -82,7 +82,7 @@ def grade_concept(question: Question, text: str) -> Grade:
             got += point.weight
         else:
             misses.append(point.point)
-    wrong = [m for m in question.misconceptions if any(answer.matches(p) for p in m.match)]
+    wrong = [m for m in question.misconceptions if any(answer.states(p) for p in m.match)]
     score = max(0.0, got / total - sum(m.penalty for m in wrong))
     return Grade(
         score=score,
@@ -97,6 +97,8 @@ def grade_exercise(question: Question, text: str, inputs: dict[str, Any] | None 
     assert question.expect is not None
     expected = expected_value(question, inputs)
     ex = question.expect
+    if ex.as_ == "ranking" and ex.k and isinstance(expected, list):
+        expected = expected[: ex.k]
     try:
         ok, got = compare(ex.as_, text, expected, k=ex.k, tol=ex.tol, aliases=dict(ex.aliases))
     except AnswerFormatError as exc:

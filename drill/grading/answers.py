@@ -21,8 +21,8 @@ _NUMBER = re.compile(r"[-+]?(?:\d+(?:[.,_]\d+)*(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?",
 
 
 def parse_number(text: str) -> float:
-    """``0.69``, ``69%``, ``2/3``, ``6.9e-1``, ``1,234``, ``-4``; the last number typed wins
-    when the answer is a sentence ending in the value ("the distance is 4")."""
+    """``0.69``, ``69%``, ``2/3``, ``6.9e-1``, ``1,234``, ``-4``; in a sentence the first
+    number is the answer ("about 0.368, since (1-1/n)^n tends to 1/e")."""
     t = text.strip().lower().replace("\u2212", "-")
     if not t:
         raise AnswerFormatError("expected a number")
@@ -40,8 +40,8 @@ def parse_number(text: str) -> float:
         found = _NUMBER.findall(core)
         if not found:
             raise AnswerFormatError(f"expected a number, got {text.strip()!r}") from None
-        value = float(found[-1].replace(",", "").replace("_", ""))
-        pct = pct or bool(re.search(re.escape(found[-1]) + r"\s*%", core))
+        value = float(found[0].replace(",", "").replace("_", ""))
+        pct = bool(re.search(re.escape(found[0]) + r"\s*%", core))
     return value / 100 if pct else value
 
 
@@ -65,7 +65,7 @@ def parse_label(text: str) -> str:
 
 def parse_items(text: str) -> list[str]:
     """``D4, D3``, ``D4 > D3``, ``D4 D3`` or one per line: a sequence of item names."""
-    parts = [p for p in re.split(r"\s*(?:>|,|;|\n|\s)\s*", text.strip()) if p]
+    parts = [p for p in re.split(r"\s*(?:>|,|;|\n|\s)\s*", text.strip()) if p and p.lower() not in ("and", "then")]
     if not parts:
         raise AnswerFormatError("expected one or more items, e.g. 'D4, D3'")
     return [p.strip(".").casefold() for p in parts]

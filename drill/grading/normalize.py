@@ -41,7 +41,8 @@ def stemmed(text: str) -> str:
 
 # Literal words of a regex: letters not preceded by a backslash, outside [...] classes and
 # {m,n} quantifiers. Group syntax such as (?: or (?P<name> is skipped as well.
-_REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P?<[^>]*>|\(\?[:=!]|[a-z]+|.", re.S)
+_REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P<[^>]*>|\(\?P=\w+\)|\(\?<[=!]|\(\?[:=!]|[a-z]+|.",
+                          re.S)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -69,6 +70,25 @@ def compile_pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]
     return raw, stemmed_re
 
 
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n|\bbut\b|\bhowever\b", re.I)
+_NEGATION = re.compile(
+    r"\b(not|never|no|nor|neither|cannot|without|myth|wrong|false|incorrect|mistaken|misconception|"
+    r"instead of|rather than|contrary|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|"
+    r"couldnt|hasnt|havent)\b|n't\b",
+    re.I,
+)
+
+
+def clauses(text: str) -> list[str]:
+    """Sentences and clauses (split at . ; ! ? newlines, 'but', 'however'), for judging
+    whether a wrong belief is stated or refuted."""
+    return [c for c in _SENTENCE_END.split(text) if c.strip()]
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATION.search(fold(text)))
+
+
 class Answer:
     """A typed answer with both views computed once, for matching many patterns."""
 
@@ -82,3 +102,8 @@ class Answer:
         if raw.search(self.plain):
             return True
         return bool(stem_re and stem_re.search(self.stemmed))
+
+    def states(self, pattern: str) -> bool:
+        """True when some clause asserts what the pattern describes: a clause that carries a
+        negation ("it is not true that...", "rather than") refutes the belief, not states it."""
+        return any(Answer(c).matches(pattern) for c in clauses(self.text) if not negated(c))
