@@ -22,7 +22,7 @@ onto edges of the same weight.
 >>> r.isomorphic, r.mapping
 (True, {'A': '4', 'B': '5', 'C': '3', 'D': '2', 'E': '1'})
 >>> solve(g1="A-B,A-C,A-D,A-E", g2="A-B,B-C,C-D,D-A", nodes2="A,B,C,D,E").headline()
-'Not isomorphic: degree sequence differs: 4 1 1 1 1 vs 2 2 2 2 0'
+'Not isomorphic: different degree sequence: 4 1 1 1 1 vs 2 2 2 2 0'
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def solve(
     if differing is not None:
         name, v1, v2 = differing
         return IsomorphismResult(isomorphic=False, mapping=None, permutation=None,
-                                 reason=f"{name} differs: {v1} vs {v2}", inputs=inputs, steps=tuple(steps))
+                                 reason=f"different {name}: {v1} vs {v2}", inputs=inputs, steps=tuple(steps))
     if len(a1) > MAX_SEARCH_NODES:
         raise SolverInputError(f"the graphs pass every invariant but have {len(a1)} nodes; "
                                f"the search handles at most {MAX_SEARCH_NODES}")
@@ -134,9 +134,9 @@ def random_inputs(seed: int) -> dict[str, Any]:
     if rng.random() < 0.5:
         return {**inputs, "g2": _edge_text(rng.sample(moved, len(moved)))}
     all_pairs = [(str(i), str(j)) for i in range(1, n + 1) for j in range(i + 1, n + 1)]
+    present = {tuple(sorted(e)) for e in moved}
     while True:
         dropped = rng.choice(moved)
-        present = {tuple(sorted(e)) for e in moved}
         added = rng.choice([p for p in all_pairs if p not in present])
         candidate = {**inputs, "g2": _edge_text([e for e in moved if e != dropped] + [added])}
         if not solve(**candidate).isomorphic:
