@@ -64,9 +64,9 @@ def root(
 
 
 def _register() -> None:
-    from drill.cli import browse, check, practice, progress, solve
+    from drill.cli import browse, check, practice, progress, share, solve
 
-    for module in (browse, check, practice, progress):
+    for module in (browse, check, practice, progress, share):
         module.register(app)
     app.add_typer(solve.app, name="solve", rich_help_panel="Solve")
 

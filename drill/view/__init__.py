@@ -19,12 +19,8 @@ def set_no_color(value: bool) -> None:
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(
-        stderr=stderr,
-        no_color=_no_color or bool(os.environ.get("NO_COLOR")),
-        highlight=False,
-        soft_wrap=False,
-    )
+    plain = _no_color or bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, color_system=None if plain else "auto", no_color=plain, highlight=False)
 
 
 def out() -> Console:

@@ -1,0 +1,103 @@
+"""`drill new bank NAME`: a commented starter bank with one question of each kind."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from drill.errors import InputError
+
+TEMPLATE = '''\
+# A drill question bank (format version 1). Check it with: drill validate {file}
+# Use it with: drill quiz --bank-dir {folder} --bank {name}   (or add the folder to DRILL_BANKS
+# or to bank_dirs in config.toml). Every key is described in the README, "Writing questions".
+version: 1
+bank: {name}                 # question ids become "{name}/<id>"
+title: "{title}"
+source: "my own interview questions"
+questions:
+  # A concept question is graded against its rubric: each key point is hit when one of its
+  # patterns (case-insensitive regexes) matches the answer, either as typed or with every
+  # word stemmed ("scaling" matches "scaled"). Score = hit weight / total weight.
+  - id: bias-variance
+    ref: 1.1-Q1               # where it comes from: section-Q<n>[-<part>]
+    topic: [fundamentals]
+    kind: concept
+    prompt: |
+      What happens to bias and variance as a model becomes more flexible?
+    answer: |
+      Bias falls and variance rises: a flexible model fits the training data more closely
+      (less systematic error) but changes more from one training sample to another. The
+      test error is U-shaped, so pick the flexibility by validation.
+    rubric:
+      - point: "bias decreases"
+        match: ['bias (decrease|fall|drop|goe down|shrink)', '(less|lower) bias']
+        weight: 2
+      - point: "variance increases"
+        match: ['variance (increase|rise|grow|goe up)', '(more|higher) variance']
+        weight: 2
+      - point: "choose the trade-off by validation"
+        match: ['validat', 'cross.?valid', 'held.?out']
+    misconceptions:           # a clause stating one costs its penalty and shows the correction
+      - match: ['bias (increase|rise|grow)']
+        correction: "More flexibility lowers bias; it is variance that grows."
+    examples:                 # the test suite grades these: good must pass, bad must fail
+      good: ["Lower bias but higher variance; pick the complexity with cross-validation."]
+      bad: ["Both bias and variance go down."]
+    hints: ["Which of the two measures how much the fit changes between training sets?"]
+
+  # An exercise names a solver; the expected answer is computed, never typed here.
+  # `drill solve` lists the solvers; `inputs` are the options of `drill solve NAME`.
+  - id: edit-distance
+    ref: 1.1-Q2
+    topic: [strings]
+    kind: exercise
+    prompt: |
+      What is the Levenshtein distance between "kitten" and "sitting"?
+    answer: |
+      Fill the table of distances between prefixes; each cell is the cheapest of a deletion,
+      an insertion or a substitution from its neighbours.
+    solver: levenshtein
+    inputs: {{word1: kitten, word2: sitting}}
+    expect: {{field: distance, as: number}}   # as: number | label | ranking | set | matrix | bool
+    hints: ["How many substitutions turn 'kitten' into 'sittin'?"]
+
+  # A choice question: answer with the letter or the option's text.
+  - id: relu-zero
+    ref: 1.1-Q3
+    topic: [activations]
+    kind: choice
+    prompt: |
+      Which activation outputs zero for every negative input?
+    answer: |
+      ReLU, max(0, x).
+    choices: ["sigmoid", "ReLU", "tanh"]
+    correct: b
+    hints: ["Which one is a max?"]
+
+  # A code question: `drill check ID FILE` runs your file against a reference on random cases.
+  - id: dropout-code
+    ref: 1.1-Q4
+    topic: [regularisation]
+    kind: code
+    code: dropout
+    prompt: |
+      Write `dropout_forward(x, keep, train, rng) -> (out, mask)` (inverted dropout) and
+      `dropout_backward(dout, mask) -> dx`.
+    answer: |
+      mask = (rng.random(x.shape) < keep) / keep during training; out = x * mask; at test
+      time return x unchanged. The backward pass is dout * mask.
+    hints: ["What must the kept units be multiplied by so the expected activation is unchanged?"]
+'''
+
+
+def write_starter(name: str, folder: Path) -> Path:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise InputError(f"bank name '{name}' must be lowercase letters, digits and dashes")
+    path = folder / f"{name}.yaml"
+    if path.exists():
+        raise InputError(f"{path} already exists; not overwritten")
+    folder.mkdir(parents=True, exist_ok=True)
+    title = name.replace("-", " ").capitalize()
+    path.write_text(TEMPLATE.format(name=name, title=title, file=path, folder=folder), encoding="utf-8")
+    return path
