@@ -193,12 +193,13 @@ class _RunIds(dict[bytes, int]):
     def __init__(self, tokenizer: Tokenizer) -> None:
         super().__init__({_SEP.encode(): _SEP_ID})
         self.tokenizer = tokenizer
+        self.plain = tokenizer == Tokenizer()  # every token is its own term: skip term()
         self.ids: dict[str, int] = {}
         self.several: list[list[int]] = []
 
     def __missing__(self, run: bytes) -> int:
         if run.isascii() and b"'" not in run:  # the common case: exactly one plain word
-            term = self.tokenizer.term(run.decode("ascii"))
+            term = run.decode("ascii") if self.plain else self.tokenizer.term(run.decode("ascii"))
             terms = [] if term is None else [term]
         else:
             terms = self.tokenizer(run.decode("utf-8", "surrogatepass"))

@@ -37,7 +37,8 @@ i.e. what ``--docs FILE`` was given) instead of the documents.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,8 +130,9 @@ def solve(
     if terms is not None:
         term_list = [t for t in terms.split(",") if t.strip()] if isinstance(terms, str) else list(terms)
         tokenizer, shown = tokenizer.restrict(term_list)
-    kept: list[str] = []
-    counts = count_terms(_keeping(docs, kept), tokenizer)
+    stream = iter(docs)
+    kept = list(islice(stream, KEEP_DOCS + 1))  # enough to tell a small corpus, for ``inputs``
+    counts = count_terms(chain(kept, stream), tokenizer)
     if counts.n_docs == 0:
         raise SolverInputError("docs is empty: give at least one document")
     inputs = {
@@ -156,14 +158,6 @@ def _check_options(query: Any, tf: str, idf: str, norm: str, stem: Any, stop_wor
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise SolverInputError(f"top must be a whole number of documents >= 1; got {top!r}")
     return {"tf": tf, "idf": idf, "norm": norm, "stop_words": stop_words, "top": top}
-
-
-def _keeping(docs: Iterable[str], kept: list[str]) -> Iterator[str]:
-    """Pass the documents through, remembering the first ``KEEP_DOCS + 1`` for ``inputs``."""
-    for doc in docs:
-        if len(kept) <= KEEP_DOCS:
-            kept.append(doc)
-        yield doc
 
 
 def _docs_input(docs: Any, kept: list[str], n_docs: int) -> list[str] | str:
