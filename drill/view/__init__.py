@@ -18,8 +18,12 @@ def set_no_color(value: bool) -> None:
     _no_color = value
 
 
+def plain_output() -> bool:
+    return _no_color or bool(os.environ.get("NO_COLOR"))
+
+
 def console(stderr: bool = False) -> Console:
-    plain = _no_color or bool(os.environ.get("NO_COLOR"))
+    plain = plain_output()
     return Console(stderr=stderr, color_system=None if plain else "auto", no_color=plain, highlight=False)
 
 

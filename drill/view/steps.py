@@ -50,22 +50,27 @@ def render_table(table: Table) -> RichTable:
 
 
 def render_plot(plot: Plot, width: int = 72, height: int = 18) -> Text:
+    """Draw a Plot with plotext's figure API (6.x) into text the console can print."""
     import plotext as plt
 
-    plt.clear_figure()
-    plt.plotsize(width, height)
-    plt.theme("clear")
+    from drill.view import plain_output
+
+    fig = plt.figure
+    fig.clear()
+    fig.plot_size(width, height)
+    fig.theme("colorless" if plain_output() else "simple")
     for name, xs, ys in plot.series:
-        if plot.kind == "scatter":
-            plt.scatter(list(xs), list(ys), label=name, marker="dot")
-        else:
-            plt.plot(list(xs), list(ys), label=name)
-    plt.title(plot.title)
+        signal = fig.signal(list(xs), list(ys))
+        signal.label(name)
+        if plot.kind != "scatter":
+            signal.lines()
+        fig.draw(signal)
+    fig.title(plot.title)
     if plot.xlabel:
-        plt.xlabel(plot.xlabel)
+        fig.label(plot.xlabel, axis="x")
     if plot.ylabel:
-        plt.ylabel(plot.ylabel)
-    return Text.from_ansi(plt.build())
+        fig.label(plot.ylabel, axis="y")
+    return Text.from_ansi(str(fig.build()))
 
 
 def _matrix(value: list) -> RichTable:
