@@ -68,9 +68,11 @@ def functions(alpha: float) -> dict[str, tuple[Callable[[np.ndarray], np.ndarray
 FACTS = (
     ("sigmoid", "(0, 1)", "s(1 - s)", "1/4 at x = 0", "saturates at both ends; not zero-centred; a probability"),
     ("tanh", "(-1, 1)", "1 - tanh^2", "1 at x = 0", "zero-centred; = 2 s(2x) - 1; saturates"),
-    ("relu", "[0, inf)", "1 if x > 0 else 0", "1 for x > 0", "no saturation for x > 0; no gradient for x < 0, so a unit stuck there dies"),
+    ("relu", "[0, inf)", "1 if x > 0 else 0", "1 for x > 0",
+     "no saturation for x > 0; no gradient for x < 0, so a unit stuck there dies"),
     ("leaky_relu", "(-inf, inf)", "1 if x > 0 else alpha", "1 for x > 0", "alpha keeps a gradient for x < 0"),
-    ("gelu", "[-0.17, inf)", "Phi(x) + x phi(x)", "about 1.129 at x = sqrt 2", "smooth; dips to -0.170 at x = -0.752, so not monotone"),
+    ("gelu", "[-0.17, inf)", "Phi(x) + x phi(x)", "about 1.129 at x = sqrt 2",
+     "smooth; dips to -0.170 at x = -0.752, so not monotone"),
 )
 
 
@@ -101,11 +103,9 @@ def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) ->
     labels = tuple(f"{x:g}" for x in xs)
     identity_gap = float(np.max(np.abs(np.tanh(xs) - (2.0 * sigmoid(2.0 * xs) - 1.0))))
     grid = np.linspace(min(-PLOT_HALF_WIDTH, xs.min()), max(PLOT_HALF_WIDTH, xs.max()), PLOT_SAMPLES)
-    grid_x = tuple(float(g) for g in grid)
     steps = (
-        Step("values", "Values f(x)", Table(NAMES, tuple(tuple(values[n][i] for n in NAMES) for i in range(len(xs))), labels),
-             f"leaky ReLU with alpha = {a:g}; GELU = x·Phi(x)"),
-        Step("derivatives", "Derivatives f'(x)", Table(NAMES, tuple(tuple(derivs[n][i] for n in NAMES) for i in range(len(xs))), labels),
+        Step("values", "Values f(x)", _by_point(values, labels), f"leaky ReLU with alpha = {a:g}; GELU = x·Phi(x)"),
+        Step("derivatives", "Derivatives f'(x)", _by_point(derivs, labels),
              "s' = s(1-s); tanh' = 1 - tanh^2; GELU' = Phi(x) + x·phi(x)",
              "at the kink x = 0 ReLU reports 0 and leaky ReLU alpha (any slope in between is a subgradient)"),
         Step("jacobian", "Jacobian of the elementwise sigmoid of x",
@@ -113,13 +113,12 @@ def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) ->
              "d s(x_i)/d x_j = s(x_i)(1 - s(x_i)) if i = j else 0",
              "diagonal: each output depends on its own input only"),
         Step("facts", "Ranges and largest slopes",
-             Table(("range", "derivative", "largest slope", "remark"), tuple(f[1:] for f in FACTS), tuple(f[0] for f in FACTS))),
+             Table(("range", "derivative", "largest slope", "remark"), tuple(f[1:] for f in FACTS),
+                   tuple(f[0] for f in FACTS))),
         Step("tanh_identity", "tanh(x) = 2 s(2x) - 1 at the points: largest gap", identity_gap,
              "2/(1 + e^-2x) - 1 = (1 - e^-2x)/(1 + e^-2x) = tanh x"),
-        Step("curves", "The curves",
-             Plot("Activations", tuple((n, grid_x, tuple(float(v) for v in fns[n][0](grid))) for n in NAMES), xlabel="x", ylabel="f(x)")),
-        Step("slopes", "Their derivatives",
-             Plot("Derivatives", tuple((n, grid_x, tuple(float(v) for v in fns[n][1](grid))) for n in NAMES), xlabel="x", ylabel="f'(x)")),
+        Step("curves", "The curves", _plot("Activations", fns, 0, grid, "f(x)")),
+        Step("slopes", "Their derivatives", _plot("Derivatives", fns, 1, grid, "f'(x)")),
     )
     return ActivationsResult(
         inputs={"points": [float(x) for x in xs], "alpha": a},
@@ -133,14 +132,28 @@ def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) ->
 def random_inputs(seed: int) -> dict[str, Any]:
     """Seven distinct sorted points in [-4, 4] (two decimals) and a leaky slope in [0.01, 0.3]."""
     rng = np.random.default_rng(seed)
-    points = sorted({round(float(x), 2) for x in rng.uniform(-4, 4, size=12)})
-    chosen = sorted(rng.choice(points, size=7, replace=False).tolist())
-    return {"points": [float(p) for p in chosen], "alpha": round(float(rng.uniform(0.01, 0.3)), 2)}
+    hundredths = np.sort(rng.choice(np.arange(-400, 401), size=7, replace=False))
+    return {"points": [float(h) / 100 for h in hundredths], "alpha": round(float(rng.uniform(0.01, 0.3)), 2)}
+
+
+def _by_point(columns: dict[str, list[float]], labels: tuple[str, ...]) -> Table:
+    """One row per point, one column per function."""
+    return Table(NAMES, tuple(tuple(columns[n][i] for n in NAMES) for i in range(len(labels))), labels)
+
+
+def _plot(title: str, fns: dict[str, Any], which: int, grid: np.ndarray, ylabel: str) -> Plot:
+    """Every function (which = 0) or every derivative (which = 1) sampled on ``grid``."""
+    xs = tuple(float(g) for g in grid)
+    series = tuple((n, xs, tuple(float(v) for v in fns[n][which](grid))) for n in NAMES)
+    return Plot(title, series, xlabel="x", ylabel=ylabel)
 
 
 def _points(value: list[float] | tuple[float, ...] | str) -> np.ndarray:
-    items = value.split(",") if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
-    xs = np.array([_number(v, f"point {i}") for i, v in enumerate(items, 1) if not (isinstance(v, str) and not v.strip())])
+    if isinstance(value, str):
+        items: list[Any] = [v for v in value.split(",") if v.strip()]
+    else:
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+    xs = np.array([_number(v, f"point {i}") for i, v in enumerate(items, 1)])
     if xs.size == 0:
         raise SolverInputError("points is empty: give at least one number, e.g. -1,0,1")
     if xs.size > MAX_POINTS:

@@ -46,7 +46,8 @@ BOOK_COMPARE = ("pool2s2", "conv2x2s2c64", "conv3x3s2p0c64")
 
 SPEC_HELP = "conv<k>x<k>s<stride>p<pad|same>c<out>[d<dilation>][g<groups>], pool<k>s<stride>[p<pad>] or fc<units>"
 _CONV = re.compile(
-    r"conv(?P<k>\d+)(?:x(?P<k2>\d+))?(?:s(?P<s>\d+))?(?:p(?P<p>\d+|same))?(?:c(?P<c>\d+))?(?:d(?P<d>\d+))?(?:g(?P<g>\d+))?"
+    r"conv(?P<k>\d+)(?:x(?P<k2>\d+))?(?:s(?P<s>\d+))?(?:p(?P<p>\d+|same))?"
+    r"(?:c(?P<c>\d+))?(?:d(?P<d>\d+))?(?:g(?P<g>\d+))?"
 )
 _POOL = re.compile(r"pool(?P<k>\d+)(?:x(?P<k2>\d+))?(?:s(?P<s>\d+))?(?:p(?P<p>\d+))?")
 _FC = re.compile(r"fc(?P<units>\d+)")
@@ -140,7 +141,8 @@ def parse_layer(spec: str, position: int) -> Layer:
             raise SolverInputError(f"{where}: a dense layer needs at least 1 unit")
     else:
         raise SolverInputError(f"{where} is not {SPEC_HELP}")
-    for name, value in (("kernel", layer.kernel), ("stride", layer.stride), ("dilation", layer.dilation), ("groups", layer.groups)):
+    sizes = (("kernel", layer.kernel), ("stride", layer.stride), ("dilation", layer.dilation), ("groups", layer.groups))
+    for name, value in sizes:
         if value < 1:
             raise SolverInputError(f"{where}: {name} must be at least 1, got {value}")
     if layer.out_channels is not None and layer.out_channels < 1:
@@ -148,7 +150,9 @@ def parse_layer(spec: str, position: int) -> Layer:
     return layer
 
 
-def layer_cost(layer: Layer, shape: tuple[int, int, int], rf: int, jump: int, position: int, bias: bool = True) -> LayerCost:
+def layer_cost(
+    layer: Layer, shape: tuple[int, int, int], rf: int, jump: int, position: int, bias: bool = True
+) -> LayerCost:
     """Apply one layer to an (H, W, C) shape, carrying the receptive field and jump along."""
     h, w, c = shape
     where = f"layer {position} '{layer.spec}'"
@@ -172,7 +176,8 @@ def layer_cost(layer: Layer, shape: tuple[int, int, int], rf: int, jump: int, po
         c_out = layer.out_channels or c
         if c % layer.groups or c_out % layer.groups:
             raise SolverInputError(
-                f"{where}: groups {layer.groups} must divide both the input channels {c} and the output channels {c_out}"
+                f"{where}: groups {layer.groups} must divide both the input channels {c} "
+                f"and the output channels {c_out}"
             )
         per_output = layer.kernel * layer.kernel * (c // layer.groups)
         weights, bias_count = per_output * c_out, (c_out if bias else 0)
@@ -181,14 +186,17 @@ def layer_cost(layer: Layer, shape: tuple[int, int, int], rf: int, jump: int, po
         cin_g = f"{c}/{layer.groups}" if layer.groups > 1 else f"{c}"
         cost = (
             f"params = {layer.kernel}·{layer.kernel}·{cin_g}·{c_out}" + (f" + {c_out}" if bias else "")
-            + f" = {weights + bias_count:,}; MACs = {oh}·{ow}·{c_out}·{layer.kernel}·{layer.kernel}·{cin_g} = {macs:,}"
+            + f" = {weights + bias_count:,}; "
+            + f"MACs = {oh}·{ow}·{c_out}·{layer.kernel}·{layer.kernel}·{cin_g} = {macs:,}"
         )
     size = _size_formula(h, pad_h, layer, oh)
     if (h, pad_h) != (w, pad_w):
         size = f"H: {size}; W: {_size_formula(w, pad_w, layer, ow)}"
     new_rf = rf + (span - 1) * jump
     rf_formula = f"r = {rf} + ({span} - 1)·{jump} = {new_rf}; j = {jump}·{layer.stride} = {jump * layer.stride}"
-    return LayerCost(layer, shape, out, weights, bias_count, macs, new_rf, jump * layer.stride, f"{size}; {cost}; {rf_formula}")
+    return LayerCost(
+        layer, shape, out, weights, bias_count, macs, new_rf, jump * layer.stride, f"{size}; {cost}; {rf_formula}"
+    )
 
 
 def analyse(input_shape: tuple[int, int, int], layers: list[Layer], bias: bool = True) -> list[LayerCost]:
@@ -213,7 +221,7 @@ def solve(
     stack = parse_stack(layers, "layers")
     costs = analyse(shape, stack, bool(bias))
     alternatives = _compare_list(compare)
-    rows = [_summary(",".join(l.spec for l in stack), costs)]
+    rows = [_summary(",".join(layer.spec for layer in stack), costs)]
     for alt in alternatives:
         try:
             rows.append(_summary(alt, analyse(shape, parse_stack(alt, "compare"), bool(bias))))
@@ -232,25 +240,36 @@ def solve(
                        c.weights + c.bias, c.macs, c.receptive_field, c.jump) for c in costs),
                 tuple(str(i) for i in range(1, len(costs) + 1)),
             ),
-            "O = floor((W + 2P - D(K-1) - 1)/S) + 1; params = K·K·(C_in/G)·C_out + C_out; MACs = O_h·O_w·C_out·K·K·(C_in/G)",
+            "O = floor((W + 2P - D(K-1) - 1)/S) + 1; params = K·K·(C_in/G)·C_out + C_out; "
+            "MACs = O_h·O_w·C_out·K·K·(C_in/G)",
         ),
     ]
-    steps += [Step(f"layer_{i}", f"Layer {i}: {c.layer.spec}", _shape_str(c.output_shape), c.formula) for i, c in enumerate(costs, 1)]
+    steps += [
+        Step(f"layer_{i}", f"Layer {i}: {c.layer.spec}", _shape_str(c.output_shape), c.formula)
+        for i, c in enumerate(costs, 1)
+    ]
     steps += [
         Step("output", "Output shape", _shape_str(last.output_shape)),
         Step("params", "Parameters (weights + biases)", params, " + ".join(str(c.weights + c.bias) for c in costs)),
         Step("macs", "Multiply-adds", macs, " + ".join(str(c.macs) for c in costs)),
         Step("receptive_field", "Receptive field (input pixels per output pixel, one axis)", last.receptive_field,
-             "r_l = r_{l-1} + (D(K-1)+1 - 1)·j_{l-1}, r_0 = 1", f"jump {last.jump}: neighbouring outputs are {last.jump} input pixels apart"),
+             "r_l = r_{l-1} + (D(K-1)+1 - 1)·j_{l-1}, r_0 = 1",
+             f"jump {last.jump}: neighbouring outputs are {last.jump} input pixels apart"),
     ]
     if alternatives:
         steps.append(Step(
             "comparison", "Side by side",
             Table(("stack", "output", "params", "MACs", "receptive field"), tuple(tuple(r.values()) for r in rows)),
-            note="a strided conv matches pooling's output size only for suitable K and P; it learns its downsampling at a parameter cost",
+            note="a strided conv matches pooling's output size only for suitable K and P; "
+            "it learns its downsampling at a parameter cost",
         ))
     return ConvResult(
-        inputs={"input": _shape_str(shape), "layers": ",".join(l.spec for l in stack), "compare": list(alternatives), "bias": bool(bias)},
+        inputs={
+            "input": _shape_str(shape),
+            "layers": ",".join(layer.spec for layer in stack),
+            "compare": list(alternatives),
+            "bias": bool(bias),
+        },
         steps=tuple(steps),
         output=_shape_str(last.output_shape),
         output_shape=list(last.output_shape),

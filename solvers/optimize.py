@@ -102,8 +102,8 @@ OPTIMIZERS: dict[str, Optimizer] = {
         Optimizer("momentum", _momentum, f"v = {MOMENTUM} v + g; w -= lr v", None),
         Optimizer("adagrad", _adagrad, "G += g^2; w -= lr g/(sqrt G + eps)", 0.5),
         Optimizer("rmsprop", _rmsprop, f"s = {RMS_DECAY} s + {1 - RMS_DECAY:g} g^2; w -= lr g/(sqrt s + eps)", 0.03),
-        Optimizer("adam", _adam, f"m = {ADAM_BETA1} m + {1 - ADAM_BETA1:g} g; v = {ADAM_BETA2} v + {1 - ADAM_BETA2:g} g^2; "
-                  "w -= lr m_hat/(sqrt v_hat + eps)", 0.1),
+        Optimizer("adam", _adam, f"m = {ADAM_BETA1} m + {1 - ADAM_BETA1:g} g; "
+                  f"v = {ADAM_BETA2} v + {1 - ADAM_BETA2:g} g^2; w -= lr m_hat/(sqrt v_hat + eps)", 0.1),
     )
 }
 
@@ -155,8 +155,8 @@ class OptimizeResult(Result):
         parts = ", ".join(f"{r['optimizer']} {_steps_text(r)}" for r in self.runs or [])
         text = f"kappa = {self.inputs.get('condition'):g}, steps to loss < {self.inputs.get('tol'):g}: {parts}"
         if self.scaling:
-            text += (f"; feature scaling takes GD from {_steps_text({'steps_to_converge': self.scaling['gd_steps_raw']})}"
-                     f" to {_steps_text({'steps_to_converge': self.scaling['gd_steps_scaled']})}")
+            raw, scaled = ({"steps_to_converge": self.scaling[k]} for k in ("gd_steps_raw", "gd_steps_scaled"))
+            text += f"; feature scaling takes GD from {_steps_text(raw)} to {_steps_text(scaled)}"
         return text
 
 
@@ -182,48 +182,58 @@ def solve(
     lam = np.linalg.eigvalsh(A)
     f0 = _loss(A, w0)
 
-    runs: list[dict[str, Any]] = []
-    paths: list[tuple[str, tuple[float, ...], tuple[float, ...]]] = []
-    for name in names:
-        opt = OPTIMIZERS[name]
-        step_lr = rate if rate is not None else (opt.default_lr or 1.0 / lam[-1])
-        traj = run(opt.update, A, w0, step_lr, n_steps, tolerance)
-        runs.append({"optimizer": name, "lr": _r(step_lr), "steps_to_converge": traj.steps_to_converge,
-                     "final_loss": _r(traj.losses[-1]), "converged": traj.steps_to_converge is not None,
-                     "diverged": traj.diverged})
-        paths.append((name, tuple(map(float, traj.path[:, 0])), tuple(map(float, traj.path[:, 1]))))
-
+    gd_lr = rate if rate is not None else 1.0 / lam[-1]
     steps_out = [
-        Step("problem", "The quadratic f(w) = 1/2 w^T A w", Table(("w1", "w2"), tuple(tuple(map(_r, row)) for row in A), ("w1", "w2")),
+        Step("problem", "The quadratic f(w) = 1/2 w^T A w",
+             Table(("w1", "w2"), tuple(tuple(map(_r, row)) for row in A), ("w1", "w2")),
              f"A = R({theta:g} deg) diag(1, {kappa:g}) R^T; eigenvalues {_r(lam[0])}, {_r(lam[1])}",
              f"start w0 = ({w0[0]:g}, {w0[1]:g}), f(w0) = {_r(f0)}; minimum f(0) = 0"),
+        _contraction_step(lam, gd_lr, f0, tolerance),
     ]
-    steps_out.append(_contraction_step(lam, rate if rate is not None else 1.0 / lam[-1], f0, tolerance))
     scaling = None
     if scale:
         scaling, scaling_step = _scaling(A, w0, n_steps, tolerance, theta)
         steps_out.append(scaling_step)
-    steps_out += [
-        Step("optimizers", "Optimisers side by side",
-             Table(("lr", "steps to converge", "final loss", "converged", "diverged"),
-                   tuple((r["lr"], r["steps_to_converge"], r["final_loss"], r["converged"], r["diverged"]) for r in runs),
-                   tuple(names)),
-             f"converged: f < {tolerance:g} within {n_steps} steps",
-             "lr: " + ("the same for every optimiser" if rate is not None else "1/lambda_max for sgd and momentum, each adaptive method's own default")),
-        Step("update_rules", "Update rules", Table(("rule",), tuple((OPTIMIZERS[n].rule,) for n in names), tuple(names)),
-             f"eps = {EPS:g}; Adam's m_hat, v_hat undo the bias of starting m = v = 0"),
-        Step("paths", "Paths in the (w1, w2) plane", Plot("Optimiser paths", tuple(paths), kind="line", xlabel="w1", ylabel="w2")),
-    ]
+    runs, run_steps = _side_by_side(names, A, w0, rate, n_steps, tolerance)
     study, study_steps = _lr_study(A, lam, w0, n_steps, tolerance)
-    steps_out += study_steps
     return OptimizeResult(
         inputs={"condition": kappa, "lr": rate, "steps": n_steps, "scale": bool(scale), "optimizers": list(names),
                 "angle": theta, "start": [float(w0[0]), float(w0[1])], "tol": tolerance},
-        steps=tuple(steps_out),
+        steps=tuple(steps_out + run_steps + study_steps),
         runs=runs,
         scaling=scaling,
         lr_study=study,
     )
+
+
+def _side_by_side(
+    names: tuple[str, ...], A: np.ndarray, w0: np.ndarray, rate: float | None, steps: int, tol: float
+) -> tuple[list[dict[str, Any]], list[Step]]:
+    """Every chosen optimiser from the same start: the runs, their table, rules and paths."""
+    lam_max = float(np.linalg.eigvalsh(A)[-1])
+    runs: list[dict[str, Any]] = []
+    paths = []
+    for name in names:
+        opt = OPTIMIZERS[name]
+        lr = rate if rate is not None else (opt.default_lr or 1.0 / lam_max)
+        traj = run(opt.update, A, w0, lr, steps, tol)
+        runs.append({"optimizer": name, "lr": _r(lr), "steps_to_converge": traj.steps_to_converge,
+                     "final_loss": _r(traj.losses[-1]), "converged": traj.steps_to_converge is not None,
+                     "diverged": traj.diverged})
+        paths.append((name, tuple(map(float, traj.path[:, 0])), tuple(map(float, traj.path[:, 1]))))
+    columns = ("lr", "steps_to_converge", "final_loss", "converged", "diverged")
+    lr_note = ("the same for every optimiser" if rate is not None
+               else "1/lambda_max for sgd and momentum, each adaptive method's own default")
+    return runs, [
+        Step("optimizers", "Optimisers side by side",
+             Table(tuple(c.replace("_", " ") for c in columns),
+                   tuple(tuple(r[c] for c in columns) for r in runs), names),
+             f"converged: f < {tol:g} within {steps} steps", f"lr: {lr_note}"),
+        Step("update_rules", "Update rules", Table(("rule",), tuple((OPTIMIZERS[n].rule,) for n in names), names),
+             f"eps = {EPS:g}; Adam's m_hat, v_hat undo the bias of starting m = v = 0"),
+        Step("paths", "Paths in the (w1, w2) plane",
+             Plot("Optimiser paths", tuple(paths), kind="line", xlabel="w1", ylabel="w2")),
+    ]
 
 
 def random_inputs(seed: int) -> dict[str, Any]:
@@ -266,13 +276,16 @@ def _scaling(A: np.ndarray, w0: np.ndarray, steps: int, tol: float, theta: float
     aligned = abs(math.sin(2 * math.radians(theta))) < 1e-12
     note = ("axis-aligned: scaling makes the Hessian the identity" if aligned else
             "rotated (correlated features): per-feature scaling only equalises the diagonal, contours stay elliptical")
-    table = Table(("condition number", "lr = 1/lambda_max", "GD steps"), tuple(rows), ("raw features", "scaled features"))
+    table = Table(("condition number", "lr = 1/lambda_max", "GD steps"), tuple(rows),
+                  ("raw features", "scaled features"))
     return summary, Step("scaling", "Feature scaling", table, "A' = D^-1/2 A D^-1/2, D = diag(A)", note)
 
 
-def _lr_study(A: np.ndarray, lam: np.ndarray, w0: np.ndarray, steps: int, tol: float) -> tuple[list[dict[str, Any]], list[Step]]:
+def _lr_study(
+    A: np.ndarray, lam: np.ndarray, w0: np.ndarray, steps: int, tol: float
+) -> tuple[list[dict[str, Any]], list[Step]]:
     """GD with a too small, the best and a too large learning rate: the three curve shapes."""
-    choices = (("too small", 0.05 * 2.0 / lam[-1]), ("good", 2.0 / (lam[0] + lam[-1])), ("too large", 1.1 * 2.0 / lam[-1]))
+    choices = (("too small", 0.1 / lam[-1]), ("good", 2.0 / (lam[0] + lam[-1])), ("too large", 2.2 / lam[-1]))
     study, series = [], []
     for label, lr in choices:
         traj = run(_sgd, A, w0, lr, steps, tol)
@@ -293,7 +306,8 @@ def _lr_study(A: np.ndarray, lam: np.ndarray, w0: np.ndarray, steps: int, tol: f
     return study, [
         Step("lr_study", "Learning rate: too small, good, too large (plain GD)", table,
              "lr = 0.1/lambda_max, 2/(lambda_min + lambda_max), 2.2/lambda_max; GD diverges iff lr > 2/lambda_max"),
-        Step("lr_curves", "Training curves", Plot("log10 loss vs step", tuple(series), xlabel="step", ylabel="log10 loss")),
+        Step("lr_curves", "Training curves",
+             Plot("log10 loss vs step", tuple(series), xlabel="step", ylabel="log10 loss")),
     ]
 
 
@@ -338,7 +352,8 @@ def _optimizers(value: list[str] | str | None) -> tuple[str, ...]:
     names = tuple(str(v).strip().lower() for v in items if str(v).strip())
     unknown = [n for n in names if n not in OPTIMIZERS]
     if unknown or not names:
-        raise SolverInputError(f"optimizers: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(OPTIMIZERS)}")
+        given = ", ".join(unknown) or "(none given)"
+        raise SolverInputError(f"optimizers: unknown {given}; choose from {', '.join(OPTIMIZERS)}")
     return tuple(dict.fromkeys(names))
 
 

@@ -80,7 +80,8 @@ def network(activation: str = "relu", scale: float = BOOK_SCALE) -> Network:
     if activation == "relu":
         return Network("relu", np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([1.0, -2.0]), 0.0)
     k = 1.0 if activation == "step" else scale
-    return Network(activation, k * np.array([[1.0, 1.0], [1.0, 1.0]]), k * np.array([-0.5, -1.5]), k * np.array([1.0, -1.0]), -0.5 * k)
+    W1, b1, w2 = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([-0.5, -1.5]), np.array([1.0, -1.0])
+    return Network(activation, k * W1, k * b1, k * w2, -0.5 * k)
 
 
 def solve(activation: str = "relu", scale: float = BOOK_SCALE) -> XorResult:
@@ -103,7 +104,8 @@ def solve(activation: str = "relu", scale: float = BOOK_SCALE) -> XorResult:
     }[act]
     steps = (
         Step("impossible", "Why one linear threshold unit cannot",
-             "c <= 0, a + c > 0, b + c > 0, a + b + c <= 0: adding the middle two gives a + b + c > -c >= 0, a contradiction",
+             "c <= 0, a + c > 0, b + c > 0, a + b + c <= 0: "
+             "adding the middle two gives a + b + c > -c >= 0, a contradiction",
              "y = [a x1 + b x2 + c > 0] on (0,0), (1,0), (0,1), (1,1)"),
         Step("least_squares", "Best linear fit y = a x1 + b x2 + c (least squares)", _least_squares(),
              "minimise sum (a x1 + b x2 + c - y)^2", "the fit is y = 1/2 everywhere: no linear layer separates XOR"),

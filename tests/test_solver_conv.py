@@ -126,7 +126,8 @@ def test_same_padding_gives_ceil_of_size_over_stride(size, s, k):
 
 
 layer_spec = st.one_of(
-    st.builds(lambda k, s, p, d: f"conv{k}x{k}s{s}p{p}c1d{d}", st.integers(1, 3), st.integers(1, 2), st.integers(0, 1), st.integers(1, 2)),
+    st.builds(lambda k, s, p, d: f"conv{k}x{k}s{s}p{p}c1d{d}",
+              st.integers(1, 3), st.integers(1, 2), st.integers(0, 1), st.integers(1, 2)),
     st.builds(lambda k: f"pool{k}s2", st.integers(2, 3)),
 )
 

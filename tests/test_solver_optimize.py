@@ -40,7 +40,8 @@ def test_gd_converges_in_the_steps_its_contraction_factor_predicts(kappa, angle,
     assume(f[0] >= tol and below.size > 0)
     predicted = int(below[0])
     assume(abs(f[predicted] - tol) > 1e-9 * tol and abs(f[predicted - 1] - tol) > 1e-9 * tol)  # not a rounding tie
-    r = opt.solve(condition=kappa, angle=angle, start=list(start), lr=lr, optimizers="sgd", steps=horizon, scale=False, tol=tol)
+    r = opt.solve(condition=kappa, angle=angle, start=list(start), lr=lr, optimizers="sgd", steps=horizon,
+                  scale=False, tol=tol)
     assert r.runs[0]["steps_to_converge"] == predicted
     rho = float(np.max(np.abs(1 - lr * lam)))
     assert predicted == 1 if rho == 0 else predicted <= math.ceil(math.log(tol / f[0]) / (2 * math.log(rho)))

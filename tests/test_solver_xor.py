@@ -20,7 +20,8 @@ XOR = [[a, b, a ^ b] for a in (0, 1) for b in (0, 1)]
 
 def forward(weights: dict, activation: str, x: np.ndarray) -> np.ndarray:
     """The network re-run from its published weights, written out unit by unit."""
-    act = {"relu": lambda z: max(z, 0.0), "step": lambda z: float(z > 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[activation]
+    act = {"relu": lambda z: max(z, 0.0), "step": lambda z: float(z > 0),
+           "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[activation]
     (w11, w12), (w21, w22) = weights["W1"]
     h1 = act(w11 * x[0] + w12 * x[1] + weights["b1"][0])
     h2 = act(w21 * x[0] + w22 * x[1] + weights["b1"][1])
