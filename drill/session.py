@@ -170,6 +170,9 @@ def variant_item(q: Question, rng: random.Random) -> Item:
     module = solvers.load(q.solver)
     seed = rng.randrange(1_000_000)
     inputs = module.random_inputs(seed)
+    for key in getattr(module, "VARIANT_KEEPS", ()):  # settings the question fixes, e.g. directed
+        if key in q.inputs:
+            inputs[key] = q.inputs[key]
     return Item(q, inputs, seed)
 
 

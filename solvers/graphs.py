@@ -232,6 +232,10 @@ def solve(
     )
 
 
+# inputs a fresh variant takes from the question it varies (an undirected question stays undirected)
+VARIANT_KEEPS = ("directed",)
+
+
 def random_inputs(seed: int) -> dict[str, Any]:
     """A directed graph on 4-6 lettered nodes with one to two edges per node, like the bank's."""
     rng = random.Random(seed)

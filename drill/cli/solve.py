@@ -148,11 +148,13 @@ def isomorphism(
     g1: Annotated[Optional[str], typer.Option("--g1", help="Edges of the first graph.")] = None,
     g2: Annotated[Optional[str], typer.Option("--g2", help="Edges of the second graph.")] = None,
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected")] = None,
+    nodes1: Annotated[Optional[str], typer.Option("--nodes1", help="Nodes of the first graph (adds isolated ones).")] = None,
+    nodes2: Annotated[Optional[str], typer.Option("--nodes2", help="Nodes of the second graph.")] = None,
     input_file: InputOpt = None, random: RandomOpt = False, seed: SeedOpt = None,
     json_out: JsonOpt = False, steps: StepsOpt = True,
 ) -> None:
     """Are two graphs isomorphic? The mapping and P with P A1 P^T = A2 (8.1.2-Q9-iii)."""
-    _emit("isomorphism", dict(g1=g1, g2=g2, directed=directed),
+    _emit("isomorphism", dict(g1=g1, g2=g2, directed=directed, nodes1=_csv(nodes1), nodes2=_csv(nodes2)),
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
