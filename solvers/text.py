@@ -131,6 +131,7 @@ class TermCounts:
     """
 
     terms: tuple[str, ...]
+    index: dict[str, int]  # term -> id, the inverse of ``terms``
     indptr: np.ndarray
     term: np.ndarray
     count: np.ndarray
@@ -263,6 +264,7 @@ def count_terms(docs: Iterable[str], tokenizer: Tokenizer, chunk_size: int = 102
     count = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32)
     return TermCounts(
         terms=tuple(runs.ids),
+        index=runs.ids,
         indptr=np.cumsum(np.concatenate(lengths)),
         term=np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32),
         count=count,

@@ -190,6 +190,7 @@ def _idf(df: np.ndarray, n_docs: int, kind: str) -> np.ndarray:
 class _Scores:
     """The vectors behind the ranking, for the answer fields and the steps."""
 
+    df: np.ndarray  # (n_terms,)
     idf: np.ndarray  # (n_terms,)
     query_counts: np.ndarray  # (n_terms,)
     query_weights: np.ndarray  # (n_terms,)
@@ -221,11 +222,11 @@ def _score(counts: TermCounts, query_counts: np.ndarray, tf: str, idf_kind: str,
         scores = dots
     rounded = np.round(scores, TIE_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     order = np.lexsort((np.arange(counts.n_docs), -rounded))
-    return _Scores(idf, query_counts, query_weights, query_norm, doc_norms, dots, scores, order)
+    return _Scores(df, idf, query_counts, query_weights, query_norm, doc_norms, dots, scores, order)
 
 
 def _rank(counts: TermCounts, tokenizer: Tokenizer, shown: dict[str, str], inputs: dict[str, Any]) -> TfidfResult:
-    index = {t: i for i, t in enumerate(counts.terms)}
+    index = counts.index
     query_terms = Tokenizer(tokenizer.stem, tokenizer.stop_words)(inputs["query"])
     query_counts = np.zeros(len(counts.terms))
     unknown: list[str] = []
@@ -299,8 +300,7 @@ def _columns(counts: TermCounts, shown: dict[str, str], s: _Scores) -> np.ndarra
     if len(counts.terms) > SMALL_TERMS:
         return np.flatnonzero(s.query_counts)
     if shown:
-        index = {t: i for i, t in enumerate(counts.terms)}
-        return np.array([index[t] for t in shown if t in index], dtype=np.int64)
+        return np.array([counts.index[t] for t in shown if t in counts.index], dtype=np.int64)
     return np.arange(len(counts.terms))
 
 
@@ -312,7 +312,7 @@ def _small_steps(
     names = tuple(f"D{i + 1}" for i in range(counts.n_docs))
     dense = counts.dense()[:, cols]
     weights = _tf(counts.dense(), inputs["tf"])[:, cols] * s.idf[cols]
-    df = counts.document_frequency()[cols]
+    df = s.df[cols]
     note = "" if len(cols) == len(counts.terms) else "only the query's terms are shown; norms use every term"
     r4 = _round4
     steps = [
@@ -344,7 +344,7 @@ def _small_steps(
 
 def _large_steps(counts: TermCounts, shown: dict[str, str], s: _Scores, inputs: dict[str, Any]) -> list[Step]:
     qcols = np.flatnonzero(s.query_counts)
-    df = counts.document_frequency()
+    df = s.df
     r4 = _round4
     query_table = Table(
         ("count in query", "df", "idf", "weight"),
