@@ -35,6 +35,7 @@ INPUTS = ("points", "alpha")
 BOOK_POINTS = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
 BOOK_ALPHA = 0.01  # the usual leaky-ReLU slope
 MAX_POINTS = 200  # the Jacobian is points x points
+MAX_ABS = 1000.0  # beyond this every curve is flat or linear, and the plot grid would be useless
 PLOT_HALF_WIDTH = 4.0  # curves are drawn on at least [-4, 4]
 PLOT_SAMPLES = 161
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu")
@@ -156,6 +157,8 @@ def _points(value: list[float] | tuple[float, ...] | str) -> np.ndarray:
     xs = np.array([_number(v, f"point {i}") for i, v in enumerate(items, 1)])
     if xs.size == 0:
         raise SolverInputError("points is empty: give at least one number, e.g. -1,0,1")
+    if np.any(np.abs(xs) > MAX_ABS):
+        raise SolverInputError(f"points must lie in [-{MAX_ABS:g}, {MAX_ABS:g}]; got {xs[np.abs(xs) > MAX_ABS][0]:g}")
     if xs.size > MAX_POINTS:
         raise SolverInputError(f"points has {xs.size} numbers; at most {MAX_POINTS} (the Jacobian is points x points)")
     return xs

@@ -217,14 +217,16 @@ def solve(
     bias: bool = True,
 ) -> ConvResult:
     """Shapes and costs of ``layers`` applied to ``input``; ``compare`` lists alternative stacks."""
+    if not isinstance(bias, bool):
+        raise SolverInputError(f"bias must be true or false, got {bias!r}")
     shape = parse_shape(input)
     stack = parse_stack(layers, "layers")
-    costs = analyse(shape, stack, bool(bias))
+    costs = analyse(shape, stack, bias)
     alternatives = _compare_list(compare)
     rows = [_summary(",".join(layer.spec for layer in stack), costs)]
     for alt in alternatives:
         try:
-            rows.append(_summary(alt, analyse(shape, parse_stack(alt, "compare"), bool(bias))))
+            rows.append(_summary(alt, analyse(shape, parse_stack(alt, "compare"), bias)))
         except SolverInputError as err:
             raise SolverInputError(f"compare '{alt}': {err}") from None
     last = costs[-1]
@@ -268,7 +270,7 @@ def solve(
             "input": _shape_str(shape),
             "layers": ",".join(layer.spec for layer in stack),
             "compare": list(alternatives),
-            "bias": bool(bias),
+            "bias": bias,
         },
         steps=tuple(steps),
         output=_shape_str(last.output_shape),
@@ -307,19 +309,33 @@ def random_inputs(seed: int) -> dict[str, Any]:
 
 def parse_shape(value: str | list[int] | tuple[int, ...]) -> tuple[int, int, int]:
     """'32x32x64' or [32, 32, 64] -> (32, 32, 64)."""
-    parts: list[Any] = re.split(r"\s*[x×,]\s*", value.strip().lower()) if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        parts: list[Any] = re.split(r"\s*[x×,]\s*", value.strip().lower())
+    elif isinstance(value, (list, tuple)):
+        parts = list(value)
+    else:
+        raise SolverInputError(f"input {value!r} is not HxWxC, e.g. 32x32x64")
     try:
-        dims = [int(p) for p in parts]
-    except (TypeError, ValueError):
-        raise SolverInputError(f"input '{value}' is not HxWxC, e.g. 32x32x64") from None
+        dims = [_whole(p) for p in parts]
+    except (TypeError, ValueError, OverflowError):
+        raise SolverInputError(f"input '{value}' is not HxWxC with whole numbers, e.g. 32x32x64") from None
     if len(dims) != 3 or min(dims) < 1:
         raise SolverInputError(f"input '{value}' must be three positive sizes HxWxC, e.g. 32x32x64")
     return dims[0], dims[1], dims[2]
 
 
+def _whole(p: Any) -> int:
+    """An int, an integral float or a digit string; anything else raises ValueError/TypeError."""
+    if isinstance(p, bool):
+        raise TypeError("a bool is not a size")
+    if isinstance(p, float) and p != int(p):
+        raise ValueError(f"{p} is not whole")
+    return int(p)
+
+
 def parse_stack(value: str | list[str], name: str) -> list[Layer]:
     """A comma string or a list of layer specs -> parsed layers."""
-    items = value.split(",") if isinstance(value, str) else list(value)
+    items = _listed(value, name)
     specs = [str(s).strip() for s in items if str(s).strip()]
     if not specs:
         raise SolverInputError(f"{name} is empty: give at least one layer, {SPEC_HELP}")
@@ -329,8 +345,17 @@ def parse_stack(value: str | list[str], name: str) -> list[Layer]:
 def _compare_list(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
         return ()
-    items = [value] if isinstance(value, str) else list(value)
+    items = [value] if isinstance(value, str) else _listed(value, "compare")
     return tuple(str(v).strip() for v in items if str(v).strip())
+
+
+def _listed(value: Any, name: str) -> list[Any]:
+    """A comma string or a list, as a list; anything else is an input error naming ``name``."""
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise SolverInputError(f"{name} must be a layer spec string or a list of them, got {value!r}")
 
 
 def _square(m: re.Match[str], where: str) -> int:

@@ -47,8 +47,9 @@ BOOK_CONDITION = 25.0
 BOOK_START = (1.0, 1.0)
 BOOK_STEPS = 500
 BOOK_TOL = 1e-6
-MAX_STEPS = 100_000
+MAX_STEPS = 20_000  # five optimisers plus five GD runs, in pure Python loops
 MAX_CONDITION = 1e8
+MAX_START = 1e6  # keeps f(w0) far from float overflow at any allowed condition number
 DIVERGE_FACTOR = 1e6  # loss this many times the start counts as diverged
 MOMENTUM = 0.9
 RMS_DECAY = 0.9
@@ -171,6 +172,8 @@ def solve(
     tol: float = BOOK_TOL,
 ) -> OptimizeResult:
     """Run the optimisers on the quadratic; ``lr`` None means each one's default learning rate."""
+    if not isinstance(scale, bool):
+        raise SolverInputError(f"scale must be true or false, got {scale!r}")
     kappa = _number(condition, "condition", low=1.0, high=MAX_CONDITION)
     rate = None if lr is None else _number(lr, "lr", low=0.0, strict=True)
     n_steps = _int(steps, "steps")
@@ -197,7 +200,7 @@ def solve(
     runs, run_steps = _side_by_side(names, A, w0, rate, n_steps, tolerance)
     study, study_steps = _lr_study(A, lam, w0, n_steps, tolerance)
     return OptimizeResult(
-        inputs={"condition": kappa, "lr": rate, "steps": n_steps, "scale": bool(scale), "optimizers": list(names),
+        inputs={"condition": kappa, "lr": rate, "steps": n_steps, "scale": scale, "optimizers": list(names),
                 "angle": theta, "start": [float(w0[0]), float(w0[1])], "tol": tolerance},
         steps=tuple(steps_out + run_steps + study_steps),
         runs=runs,
@@ -348,7 +351,7 @@ def _int(value: Any, name: str) -> int:
 def _optimizers(value: list[str] | str | None) -> tuple[str, ...]:
     if value is None:
         return tuple(OPTIMIZERS)
-    items = value.split(",") if isinstance(value, str) else list(value)
+    items = _listed(value, "optimizers")
     names = tuple(str(v).strip().lower() for v in items if str(v).strip())
     unknown = [n for n in names if n not in OPTIMIZERS]
     if unknown or not names:
@@ -358,10 +361,18 @@ def _optimizers(value: list[str] | str | None) -> tuple[str, ...]:
 
 
 def _start(value: list[float] | str) -> np.ndarray:
-    items = value.split(",") if isinstance(value, str) else list(value)
+    items = _listed(value, "start")
     if len(items) != 2:
         raise SolverInputError(f"start must be two numbers w1,w2, got {value!r}")
-    return np.array([_number(v, f"start[{i}]") for i, v in enumerate(items)])
+    return np.array([_number(v, f"start[{i}]", low=-MAX_START, high=MAX_START) for i, v in enumerate(items)])
+
+
+def _listed(value: Any, name: str) -> list[Any]:
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise SolverInputError(f"{name} must be a comma-separated string or a list, got {value!r}")
 
 
 def _r(v: float) -> float:

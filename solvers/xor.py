@@ -35,6 +35,7 @@ INPUTS = ("activation", "scale")
 
 ACTIVATIONS = ("relu", "step", "sigmoid")
 BOOK_SCALE = 20.0  # sigmoid(20 * 0.5) = 0.99995: step weights x20 behave like steps
+MAX_SCALE = 1e6  # far beyond the point where every sigmoid here is 0 or 1 in floating point
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TARGET = np.array([0, 1, 1, 0])
 
@@ -152,8 +153,8 @@ def _scale(value: Any) -> float:
         k = float(value)
     except (TypeError, ValueError):
         raise SolverInputError(f"scale must be a positive number, got {value!r}") from None
-    if isinstance(value, bool) or not k > 0 or k == float("inf"):
-        raise SolverInputError(f"scale must be a positive number, got {value!r}")
+    if isinstance(value, bool) or not 0 < k <= MAX_SCALE:
+        raise SolverInputError(f"scale must be a positive number up to {MAX_SCALE:g}, got {value!r}")
     return k
 
 

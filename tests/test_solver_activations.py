@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -105,3 +106,28 @@ def test_random_inputs_are_fresh_and_solvable(seed):
     assert inputs == act.random_inputs(seed)
     assert len(set(inputs["points"])) == 7
     assert act.solve(**inputs).headline().startswith("7 points")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(act.INPUTS), value=json_values)
+def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, value):
+    try:
+        act.solve(**{name: value})
+    except SolverInputError:
+        pass
+
+
+def test_far_out_points_are_rejected_and_the_limits_stay_warning_free():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = act.solve(points=[-1000.0, 1000.0])
+    assert r.values["gelu"] == [0.0, 1000.0] and r.derivatives["sigmoid"] == [0.0, 0.0]
+    with pytest.raises(SolverInputError, match="points must lie in"):
+        act.solve(points=[1e308])

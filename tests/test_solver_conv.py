@@ -189,3 +189,25 @@ def test_random_inputs_solve_with_sizes_at_least_one(seed):
     r = conv.solve(**inputs)
     assert all(d >= 1 for d in r.output_shape)
     assert r.headline().startswith(inputs["input"])
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(conv.INPUTS), value=json_values)
+def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, value):
+    try:
+        conv.solve(**{name: value})
+    except SolverInputError:
+        pass
+
+
+@pytest.mark.parametrize("bad", [[float("inf"), 3, 3], [2.5, 3, 3], [True, 3, 3], None, 32])
+def test_input_sizes_must_be_whole_numbers(bad):
+    with pytest.raises(SolverInputError, match="input"):
+        conv.solve(input=bad)

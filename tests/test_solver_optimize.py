@@ -161,3 +161,24 @@ def test_random_inputs_are_fresh_and_solvable(seed):
     r = opt.solve(**inputs)
     assert r.runs[0]["converged"]  # GD at 1/lambda_max always converges within 1000 steps for kappa <= 100
     assert r.headline().startswith("kappa")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(opt.INPUTS), value=json_values)
+def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, value):
+    try:
+        opt.solve(**{name: value})
+    except SolverInputError:
+        pass
+
+
+def test_starts_too_far_out_to_square_are_rejected():
+    with pytest.raises(SolverInputError, match="start"):
+        opt.solve(start=[1e200, 1e200])

@@ -88,7 +88,8 @@ def test_no_threshold_unit_on_a_grid_computes_xor():
 
 
 @pytest.mark.parametrize("inputs, message", [({"activation": "tanh"}, "not one of"), ({"scale": 0}, "positive"),
-                                             ({"scale": "big"}, "positive"), ({"scale": True}, "positive")])
+                                             ({"scale": "big"}, "positive"), ({"scale": True}, "positive"),
+                                             ({"scale": 1e308}, "up to")])
 def test_bad_inputs_are_rejected(inputs, message):
     with pytest.raises(SolverInputError, match=message):
         xor.solve(**inputs)
@@ -100,3 +101,19 @@ def test_random_inputs_solve_and_verify(seed):
     assert inputs == xor.random_inputs(seed)
     r = xor.solve(**inputs)
     assert r.verified and "computes XOR" in r.headline()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.sampled_from(xor.INPUTS), value=json_values)
+def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, value):
+    try:
+        xor.solve(**{name: value})
+    except SolverInputError:
+        pass
