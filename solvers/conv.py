@@ -17,7 +17,8 @@ grow layer by layer from r = j = 1:  r <- r + (D(K - 1) + 1 - 1)·j,  j <- j·S
 
 Layer spec (comma separated): ``conv<k>[x<k>][s<stride>][p<pad|same>][c<out>][d<dilation>][g<groups>]``
 (defaults s1, p0, c = input channels, d1, g1), ``pool<k>[x<k>][s<stride>][p<pad>]`` (stride
-defaults to k, as in PyTorch and Keras) and ``fc<units>`` (flattens, then a dense layer).
+defaults to k, as in PyTorch and Keras) and ``fc<units>`` (flattens, then a dense layer whose
+receptive field is the whole map).
 
 >>> r = solve()
 >>> r.output, r.params, r.macs, r.receptive_field
@@ -137,8 +138,6 @@ def parse_layer(spec: str, position: int) -> Layer:
             raise SolverInputError(f"{where}: pooling padding {layer.pad} is more than half the kernel {kernel}")
     elif m := _FC.fullmatch(text):
         layer = Layer(spec.strip(), "fc", out_channels=int(m["units"]))
-        if layer.out_channels < 1:
-            raise SolverInputError(f"{where}: a dense layer needs at least 1 unit")
     else:
         raise SolverInputError(f"{where} is not {SPEC_HELP}")
     sizes = (("kernel", layer.kernel), ("stride", layer.stride), ("dilation", layer.dilation), ("groups", layer.groups))
@@ -146,7 +145,7 @@ def parse_layer(spec: str, position: int) -> Layer:
         if value < 1:
             raise SolverInputError(f"{where}: {name} must be at least 1, got {value}")
     if layer.out_channels is not None and layer.out_channels < 1:
-        raise SolverInputError(f"{where}: output channels must be at least 1")
+        raise SolverInputError(f"{where}: output channels (units) must be at least 1")
     return layer
 
 
@@ -372,20 +371,18 @@ def _out_size(size: int, layer: Layer, span: int, where: str, axis: str) -> tupl
         total = max((out - 1) * layer.stride + span - size, 0)
         return out, (total // 2, total - total // 2)
     pad = int(layer.pad)
-    out = (size + 2 * pad - span) // layer.stride + 1
-    if size + 2 * pad < span or out < 1:
+    if size + 2 * pad < span:
         raise SolverInputError(
             f"{where}: the {span}-pixel window does not fit the {axis} {size} with padding {pad} (output size < 1)"
         )
-    return out, (pad, pad)
+    return (size + 2 * pad - span) // layer.stride + 1, (pad, pad)
 
 
 def _size_formula(size: int, pad: tuple[int, int], layer: Layer, out: int) -> str:
     k, s, d = layer.kernel, layer.stride, layer.dilation
-    padding = f"2·{pad[0]}" if pad[0] == pad[1] else f"{pad[0]}+{pad[1]}"
     if layer.pad == "same":
         return f"same: O = ceil({size}/{s}) = {out} (padding {pad[0]}+{pad[1]})"
-    return f"O = floor(({size} + {padding} - {d}·({k}-1) - 1)/{s}) + 1 = {out}"
+    return f"O = floor(({size} + 2·{pad[0]} - {d}·({k}-1) - 1)/{s}) + 1 = {out}"
 
 
 def _summary(label: str, costs: list[LayerCost]) -> dict[str, Any]:

@@ -117,3 +117,8 @@ def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, val
         xor.solve(**{name: value})
     except SolverInputError:
         pass
+
+
+def test_skip_connection_variant_with_one_hidden_unit_computes_xor():
+    outputs = {s.key: s.value for s in xor.solve().steps}["with_skip"]
+    assert outputs == [row[2] for row in XOR]
