@@ -11,7 +11,8 @@ Feature scaling divides each coordinate by the square root of A's diagonal (stan
 features whose covariance is A): A' = D^-1/2 A D^-1/2. For axis-aligned A this makes A' = I
 (one GD step suffices); correlated features (a rotated A) keep elliptical contours.
 
-Update rules (g = gradient at step t = 1, 2, ...; defaults as in PyTorch/Kingma & Ba 2015):
+Update rules (g = gradient at step t = 1, 2, ...; the usual defaults: Adam's from Kingma & Ba
+2015, RMSProp's rho = 0.9 from Hinton's lecture 6e and Keras):
 
     sgd       w <- w - lr g
     momentum  v <- beta v + g;  w <- w - lr v                                  (beta = 0.9)
@@ -19,6 +20,10 @@ Update rules (g = gradient at step t = 1, 2, ...; defaults as in PyTorch/Kingma 
     rmsprop   s <- rho s + (1 - rho) g^2;  w <- w - lr g / (sqrt(s) + eps)      (rho = 0.9)
     adam      m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
               w <- w - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m/(1 - b1^t), v_hat = v/(1 - b2^t)
+
+Adagrad, RMSProp and Adam divide each coordinate by its own gradient scale, a diagonal
+preconditioner: like feature scaling, they undo axis-aligned ill-conditioning but not a
+rotated one.
 
 A run converges at the first step with f < tol; it diverges when f exceeds
 DIVERGE_FACTOR times the starting loss or stops being finite (the run then stops, so no

@@ -182,3 +182,12 @@ def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, val
 def test_starts_too_far_out_to_square_are_rejected():
     with pytest.raises(SolverInputError, match="start"):
         opt.solve(start=[1e200, 1e200])
+
+
+def test_adagrad_undoes_axis_aligned_ill_conditioning_but_not_a_rotated_one():
+    def adagrad_steps(kappa: float, angle: float) -> int:
+        r = opt.solve(condition=kappa, angle=angle, optimizers="adagrad", steps=5000, scale=False)
+        return r.runs[0]["steps_to_converge"]
+
+    assert adagrad_steps(400, 0) <= adagrad_steps(25, 0) + 5  # flat in kappa when the axes align
+    assert adagrad_steps(400, 30) > 10 * adagrad_steps(25, 30)  # grows with kappa when they do not
