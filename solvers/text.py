@@ -201,17 +201,17 @@ class _RunIds(dict[bytes, int]):
     def __missing__(self, run: bytes) -> int:
         if run.isascii() and b"'" not in run:  # the common case: exactly one plain word
             term = run.decode("ascii") if self.plain else self.tokenizer.term(run.decode("ascii"))
-            terms = [] if term is None else [term]
+            value = _NONE_ID if term is None else self.ids.setdefault(term, len(self.ids))
         else:
             terms = self.tokenizer(run.decode("utf-8", "surrogatepass"))
-        ids = [self.ids.setdefault(t, len(self.ids)) for t in terms]
-        if not ids:
-            value = _NONE_ID
-        elif len(ids) == 1:
-            value = ids[0]
-        else:
-            self.several.append(ids)
-            value = -3 - (len(self.several) - 1)
+            ids = [self.ids.setdefault(t, len(self.ids)) for t in terms]
+            if not ids:
+                value = _NONE_ID
+            elif len(ids) == 1:
+                value = ids[0]
+            else:
+                self.several.append(ids)
+                value = -3 - (len(self.several) - 1)
         self[run] = value
         return value
 
