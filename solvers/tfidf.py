@@ -130,7 +130,10 @@ def solve(
     if terms is not None:
         term_list = [t for t in terms.split(",") if t.strip()] if isinstance(terms, str) else list(terms)
         tokenizer, shown = tokenizer.restrict(term_list)
-    stream = iter(docs)
+    try:
+        stream = iter(docs)
+    except TypeError:
+        raise SolverInputError(f"docs must be a list of documents; got {type(docs).__name__}") from None
     kept = list(islice(stream, KEEP_DOCS + 1))  # enough to tell a small corpus, for ``inputs``
     counts = count_terms(chain(kept, stream), tokenizer)
     if counts.n_docs == 0:
@@ -147,7 +150,7 @@ def solve(
 
 def _check_options(query: Any, tf: str, idf: str, norm: str, stem: Any, stop_words: Any, top: Any) -> dict[str, Any]:
     if not isinstance(query, str):
-        raise SolverInputError("query is required (a string) when docs are given")
+        raise SolverInputError("query must be given, as a string, when docs are given")
     for name, value, allowed in (("tf", tf, TF_KINDS), ("idf", idf, IDF_KINDS), ("norm", norm, NORMS)):
         if value not in allowed:
             raise SolverInputError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
