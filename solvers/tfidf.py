@@ -307,42 +307,43 @@ def _columns(counts: TermCounts, shown: dict[str, str], s: _Scores) -> np.ndarra
     return np.arange(len(counts.terms))
 
 
+def _rows(matrix: np.ndarray, cast: Any) -> tuple[tuple[Any, ...], ...]:
+    """A 2-D array as table rows of plain numbers (``int`` or ``_round4``)."""
+    return tuple(tuple(cast(v) for v in row) for row in np.atleast_2d(matrix))
+
+
 def _small_steps(
     counts: TermCounts, shown: dict[str, str], s: _Scores, query_terms: list[str], inputs: dict[str, Any]
 ) -> list[Step]:
+    """Every table of the hand computation: documents x terms, then one value per document."""
     cols = _columns(counts, shown, s)
     heads = tuple(_label(counts.terms[c], shown) for c in cols)
     names = tuple(f"D{i + 1}" for i in range(counts.n_docs))
-    dense = counts.dense()[:, cols]
-    weights = _tf(counts.dense(), inputs["tf"])[:, cols] * s.idf[cols]
-    df = s.df[cols]
+    dense = counts.dense()
+    weights = _tf(dense, inputs["tf"]) * s.idf
     note = "" if len(cols) == len(counts.terms) else "only the query's terms are shown; norms use every term"
-    r4 = _round4
-    steps = [
-        Step(
-            "counts", "Term counts c(d, t)",
-            Table(heads, tuple(tuple(int(v) for v in row) for row in dense) + (tuple(int(v) for v in s.query_counts[cols]),),
-                  names + ("Q",)),
-            note=note,
-        ),
-        Step("df", "Document frequency df(t)", Table(heads, (tuple(int(v) for v in df),), ("df",)), "df(t) = #documents containing t"),
-        Step("idf", "Inverse document frequency", Table(heads, (tuple(r4(v) for v in s.idf[cols]),), ("idf",)),
+    score_formula = "cos(d, q) = w(d) . w(q) / (|w(d)| |w(q)|)" if inputs["norm"] == "l2" else "score = w(d) . w(q)"
+    def column(name: str, values: np.ndarray) -> Table:
+        return Table((name,), _rows(values[:, None], _round4), names)
+
+    counts_rows = _rows(dense[:, cols], int) + _rows(s.query_counts[cols], int)
+    ranking = tuple((f"D{i + 1}", _round4(s.scores[i])) for i in s.order)
+    return [
+        Step("counts", "Term counts c(d, t)", Table(heads, counts_rows, names + ("Q",)), note=note),
+        Step("df", "Document frequency df(t)", Table(heads, _rows(s.df[cols], int), ("df",)),
+             "df(t) = number of documents containing t"),
+        Step("idf", "Inverse document frequency", Table(heads, _rows(s.idf[cols], _round4), ("idf",)),
              IDF_KINDS[inputs["idf"]] + f", N = {counts.n_docs}"),
-        Step("weights", "tf-idf weights w(d, t)", Table(heads, tuple(tuple(r4(v) for v in row) for row in weights), names),
+        Step("weights", "tf-idf weights w(d, t)", Table(heads, _rows(weights[:, cols], _round4), names),
              "w(d, t) = tf(c(d, t)) x idf(t), " + TF_KINDS[inputs["tf"]], note=note),
-        Step("norms", "Document norms |w(d)|", Table(("norm",), tuple((r4(v),) for v in s.doc_norms), names),
-             "|w(d)| = sqrt(sum over t of w(d, t)^2)"),
-        Step("query_weights", "Query weights w(q, t)", Table(heads, (tuple(r4(v) for v in s.query_weights[cols]),), ("Q",)),
+        Step("norms", "Document norms |w(d)|", column("norm", s.doc_norms), "|w(d)| = sqrt(sum over t of w(d, t)^2)"),
+        Step("query_weights", "Query weights w(q, t)", Table(heads, _rows(s.query_weights[cols], _round4), ("Q",)),
              f"query tokens {query_terms}, weighted like a document"),
-        Step("query_norm", "Query norm |w(q)|", r4(s.query_norm), "|w(q)| = sqrt(sum over t of w(q, t)^2)"),
-        Step("dots", "Dot products w(d) . w(q)", Table(("dot",), tuple((r4(v),) for v in s.dots), names),
-             "sum over t of w(d, t) w(q, t)"),
-        Step("scores", "Scores", Table(("score",), tuple((r4(v),) for v in s.scores), names),
-             "cos(d, q) = w(d) . w(q) / (|w(d)| |w(q)|)" if inputs["norm"] == "l2" else "score = w(d) . w(q)"),
-        Step("ranking", "Ranking", Table(("doc", "score"), tuple((f"D{i + 1}", r4(s.scores[i])) for i in s.order),
-                                         tuple(str(r) for r in range(1, counts.n_docs + 1)))),
+        Step("query_norm", "Query norm |w(q)|", _round4(s.query_norm), "|w(q)| = sqrt(sum over t of w(q, t)^2)"),
+        Step("dots", "Dot products w(d) . w(q)", column("dot", s.dots), "sum over t of w(d, t) w(q, t)"),
+        Step("scores", "Scores", column("score", s.scores), score_formula),
+        Step("ranking", "Ranking", Table(("doc", "score"), ranking, tuple(map(str, range(1, counts.n_docs + 1))))),
     ]
-    return steps
 
 
 def _large_steps(counts: TermCounts, shown: dict[str, str], s: _Scores, inputs: dict[str, Any]) -> list[Step]:

@@ -195,3 +195,11 @@ def test_random_inputs_are_well_posed(seed):
     ranking = tfidf.solve(**inputs).ranking
     assert ranking[0]["score"] > 0
     assert ranking[0]["score"] - ranking[1]["score"] > 1e-6 and ranking[1]["score"] - ranking[2]["score"] > 1e-6
+
+
+def test_small_corpus_with_a_large_vocabulary_shows_only_the_query_columns():
+    docs = [" ".join(f"w{i}{j}" for j in range(15)) + " cat" for i in range(3)]
+    r = tfidf.solve(docs=docs, query="cat w00")
+    counts = next(s for s in r.steps if s.key == "counts")
+    assert counts.value.columns == ("w00", "cat") and "only the query's terms" in counts.note
+    assert r.top[0] == "D1"
