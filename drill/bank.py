@@ -33,13 +33,12 @@ file as ``FILE:LINE: message`` in one run.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
-
-import yaml
 
 from drill.errors import BankError
 from solvers import REGISTRY as SOLVERS
@@ -134,9 +133,6 @@ class Bank:
 
 # --- YAML with line numbers -------------------------------------------------------------
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 class _LineDict(dict):
     """A mapping that remembers the line of itself and of each key (1-based)."""
 
@@ -144,17 +140,26 @@ class _LineDict(dict):
     key_lines: dict[str, int]
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - yaml's signature
-        mapping = _LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {
-            str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
-        }
-        return mapping
+@functools.lru_cache(maxsize=1)
+def _line_loader() -> type:
+    """A safe YAML loader (the C one when present) whose mappings carry line numbers.
 
+    Built on first use so that commands served from the bank cache never import yaml."""
+    import yaml
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN202 - yaml's signature
+            mapping = _LineDict(super().construct_mapping(node, deep=True))
+            mapping.line = node.start_mark.line + 1
+            mapping.key_lines = {
+                str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+            }
+            return mapping
+
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, LineLoader.construct_mapping)
+    return LineLoader
 
 
 # --- loading and validation --------------------------------------------------------------
@@ -179,9 +184,11 @@ def _line(mapping: Any, key: str | None = None) -> int:
 
 def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, int, str]]]:
     """Parse one bank file's text into a Bank, collecting every fault instead of stopping."""
+    import yaml
+
     faults = _Faults(file)
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from fsrs import Card, Rating, Scheduler, State
+from fsrs import Card, Rating, Scheduler
 
-RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+from drill.ratings import RATINGS
+
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Schedule:
 
     def review(self, card: dict[str, Any] | None, rating: int, now: datetime) -> Outcome:
         """Apply a confirmed rating (1-4) to a card (None: a new card) at time ``now``."""
-        if rating not in RATING_NAMES:
+        if rating not in RATINGS:
             raise ValueError(f"rating must be 1-4, got {rating}")
         current = Card.from_dict(card) if card else Card(card_id=1, due=now)
         updated, _log = self.scheduler.review_card(current, Rating(rating), review_datetime=now)
@@ -38,5 +39,3 @@ class Schedule:
     def retrievability(self, card: dict[str, Any], now: datetime) -> float:
         return float(self.scheduler.get_card_retrievability(Card.from_dict(card), current_datetime=now))
 
-
-REVIEW_STATE = int(State.Review)

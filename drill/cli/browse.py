@@ -1,6 +1,5 @@
 """Browsing the banks: list, show, validate."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path

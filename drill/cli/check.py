@@ -1,6 +1,5 @@
 """`drill check`: grade one answer to one question, recording nothing."""
 
-from __future__ import annotations
 
 import json
 import sys

@@ -1,6 +1,5 @@
 """What commands share: loading the catalog with the user's bank directories and filters."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable

@@ -1,6 +1,5 @@
 """Practice: quiz, review and the mock interview."""
 
-from __future__ import annotations
 
 import sys
 from typing import Annotated, Optional

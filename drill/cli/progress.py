@@ -1,6 +1,5 @@
 """Progress: the status screen, stats, and forgetting a card."""
 
-from __future__ import annotations
 
 import json
 from datetime import datetime
@@ -62,7 +61,7 @@ def forget_cmd(
     question: Annotated[str, typer.Argument(help="Question id whose card and history to drop.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Drop one card and its review history (e.g. an orphan whose question was removed)."""
+    """Drop one card and its review history, such as a removed question's."""
     from drill.errors import NotFoundError
     from drill.store import Store
 

@@ -1,6 +1,5 @@
 """Sharing and set-up: export to Anki or markdown, settings, new banks."""
 
-from __future__ import annotations
 
 import json
 from pathlib import Path

@@ -4,7 +4,6 @@ Every subcommand only maps its options to the solver's input names; `_emit` does
 (inputs from --input or --random, the solver run, and the table or JSON output).
 """
 
-from __future__ import annotations
 
 from typing import Annotated, Any, Optional
 

@@ -16,8 +16,8 @@ from drill.bank import Question
 from drill.errors import BankError
 from drill.grading.answers import AnswerFormatError, compare
 from drill.grading.normalize import Answer
+from drill.ratings import RATINGS
 
-RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 @dataclass(frozen=True)

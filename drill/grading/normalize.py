@@ -12,9 +12,9 @@ import functools
 import re
 import unicodedata
 
-import snowballstemmer
+from snowballstemmer.english_stemmer import EnglishStemmer  # only English: the package imports ~30 languages
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = EnglishStemmer()
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SPACE = re.compile(r"\s+")
 

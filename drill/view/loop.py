@@ -12,7 +12,7 @@ from rich.console import Console, Group
 from rich.markdown import Markdown
 from rich.text import Text
 
-from drill.grading import RATINGS
+from drill.ratings import RATINGS
 from drill.session import Item, Session, Turn, iter_answers
 from drill.view.questions import answer_block, feedback, question_panel, rating_prompt
 

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from drill.bank import Question
-from drill.grading import RATINGS, Grade
+from drill.ratings import RATINGS
+
+if TYPE_CHECKING:
+    from drill.grading import Grade
+
+
+
+def Markdown(text: str):  # noqa: N802, ANN201 - rich.markdown imports markdown-it: only when shown
+    from rich.markdown import Markdown as RichMarkdown
+
+    return RichMarkdown(text)
 
 
 def question_table(questions: Sequence[Question]) -> Table:
@@ -50,7 +61,7 @@ def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = Tr
     return Group(*parts)
 
 
-def feedback(q: Question, grade: Grade) -> Group:
+def feedback(q: Question, grade: "Grade") -> Group:
     verdict = Text(f"{'PASSED' if grade.passed else 'NOT PASSED'}  score {grade.score:.0%}",
                    style="bold green" if grade.passed else "bold red")
     parts: list[Any] = [verdict]
@@ -85,7 +96,3 @@ def _short(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_short(v) for v in value)
     return str(value)
-
-
-def print_grade_plain(console: Console, q: Question, grade: Grade) -> None:
-    console.print(feedback(q, grade))
