@@ -91,11 +91,11 @@ def test_new_bank_validates_and_is_never_overwritten(tmp_path):
 
 
 def test_colour_off_for_no_color_flag_and_env(mini_banks, monkeypatch):
-    coloured = runner.invoke(app, ["list", "--bank", "mini"], color=True, env={"FORCE_COLOR": "1"})
+    coloured = runner.invoke(app, ["show", "mini/gd-update"], color=True, env={"FORCE_COLOR": "1"})
     assert "\x1b[" in coloured.stdout
-    plain = runner.invoke(app, ["--no-color", "list", "--bank", "mini"], color=True, env={"FORCE_COLOR": "1"})
+    plain = runner.invoke(app, ["--no-color", "show", "mini/gd-update"], color=True, env={"FORCE_COLOR": "1"})
     assert "\x1b[" not in plain.stdout
-    env_plain = runner.invoke(app, ["list", "--bank", "mini"], color=True, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    env_plain = runner.invoke(app, ["show", "mini/gd-update"], color=True, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" not in env_plain.stdout
 
 

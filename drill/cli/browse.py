@@ -24,11 +24,10 @@ def list_cmd(
     if json_out:
         typer.echo(json.dumps([question_summary(q) for q in questions], ensure_ascii=False, indent=1))
         return
-    from drill.view import out
-    from drill.view.questions import question_table
+    from drill.view.listing import question_lines
 
-    out().print(question_table(questions))
-    out().print(f"{len(questions)} questions", style="dim")
+    for line in question_lines(questions):
+        typer.echo(line)
 
 
 def show_cmd(

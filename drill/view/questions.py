@@ -25,18 +25,6 @@ def Markdown(text: str):  # noqa: N802, ANN201 - rich.markdown imports markdown-
     return RichMarkdown(text)
 
 
-def question_table(questions: Sequence[Question]) -> Table:
-    table = Table(header_style="bold", box=None, pad_edge=False)
-    rows = [(q.id, q.ref, q.kind, ", ".join(q.topics), q.title) for q in questions]
-    for i, col in enumerate(("id", "ref", "kind", "topics")):
-        width = max([len(col)] + [len(r[i]) for r in rows])
-        table.add_column(col, no_wrap=True, min_width=min(width, 36), overflow="ellipsis")
-    table.add_column("prompt", overflow="ellipsis", no_wrap=True, min_width=10)
-    for row in rows:
-        table.add_row(*row)
-    return table
-
-
 def question_panel(q: Question, *, header: str = "", show_choices: bool = True) -> Panel:
     body: list[Any] = [Markdown(q.prompt)]
     if q.kind == "choice" and show_choices:
