@@ -1,0 +1,233 @@
+"""In-process measurements, each run in a fresh worker process by benchmarks/run.
+
+Why in-process: the quiz and store targets are about the work a command does (loading the
+catalog, the due query, computing stats), which a whole-process time would bury under Python
+start-up and imports (measured separately by the start-up cases). Imports happen before the
+clock starts; everything the command does after them is timed, on the first call in a fresh
+process so no in-process cache flatters it.
+
+Each subcommand prints one JSON object on stdout:
+
+    quiz-first   load the catalog (DRILL_HOME, DRILL_BANKS as set), select one question of
+                 --bank, render its panel as the terminal front-end does
+    cold-load    delete the bank cache, then load the catalog (parse everything, write the cache)
+    c-loader     the floor for a cold load: read the same files, yaml.load with CSafeLoader
+    profile      where a cold load of one file spends its time (cProfile)
+    freshness    touch, change, add and remove bank files; check the cache follows each time
+                 (that the cache can be deleted is shown by cold-load, which starts by deleting it)
+    store        Store.due, review_items and stats.compute on a store, timed; each SQL
+                 statement of stats.compute with its own time and query plan
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def quiz_first(bank: str) -> dict:
+    from rich.console import Console
+    from rich.text import Text
+
+    from drill.catalog import Filters
+    from drill.cli.context import catalog
+    from drill.session import quiz_items
+    from drill.view.loop import COMMANDS
+    from drill.view.questions import question_panel
+
+    screen = Console(file=io.StringIO(), width=100, force_terminal=True, color_system="truecolor")
+    t0 = time.perf_counter()
+    cat = catalog()
+    t1 = time.perf_counter()
+    items = quiz_items(cat, Filters(banks=(bank,)), 1, seed=0)
+    t2 = time.perf_counter()
+    screen.print(question_panel(items[0].question, header="1/1"))  # what run_terminal shows first
+    screen.print(Text(COMMANDS, style="dim"))
+    t3 = time.perf_counter()
+    return {"load_ms": _ms(t1 - t0), "select_ms": _ms(t2 - t1), "render_ms": _ms(t3 - t2),
+            "total_ms": _ms(t3 - t0), "questions": len(cat.questions)}
+
+
+def _cache_dir() -> Path:
+    from drill.paths import cache_dir
+
+    return cache_dir()
+
+
+def cold_load() -> dict:
+    from drill.index import load_catalog
+
+    shutil.rmtree(_cache_dir(), ignore_errors=True)
+    t0 = time.perf_counter()
+    cat = load_catalog()
+    t1 = time.perf_counter()
+    return {"total_ms": _ms(t1 - t0), "questions": len(cat.questions)}
+
+
+def c_loader() -> dict:
+    import yaml
+
+    from drill.bank import bank_files
+
+    files = bank_files()
+    t0 = time.perf_counter()
+    size = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        size += len(text)
+        yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the C SafeLoader
+    t1 = time.perf_counter()
+    return {"total_ms": _ms(t1 - t0), "files": len(files), "mb": round(size / 1e6, 1)}
+
+
+def profile(file: str) -> dict:
+    """Where one file's parse goes: YAML, compiling rubric patterns (drill.bank._check_patterns),
+    the rest. Profiling slows every call alike, so compare the shares, not the totals."""
+    from drill.bank import parse_bank_text
+
+    text = Path(file).read_text(encoding="utf-8")
+    prof = cProfile.Profile()
+    prof.enable()
+    parse_bank_text(text, file)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = max(v[3] for v in stats.stats.values())  # the outermost call's cumulative time
+
+    def cumulative(func_name: str, file_suffix: str) -> float:
+        return sum(v[3] for (f, _, name), v in stats.stats.items() if name == func_name and f.endswith(file_suffix))
+
+    yaml_ms = cumulative("load", os.path.join("yaml", "__init__.py"))
+    patterns_ms = cumulative("_check_patterns", os.path.join("drill", "bank.py"))
+    return {"total_ms": _ms(total), "yaml_load_ms": _ms(yaml_ms), "check_patterns_ms": _ms(patterns_ms),
+            "other_ms": _ms(total - yaml_ms - patterns_ms)}
+
+
+def freshness(bank_dir: str) -> dict:
+    """Each edit a user makes to a bank must show in the next load; the time of a load after
+    one changed file (warm cache for the other files) is reported too."""
+    from drill.index import load_catalog
+
+    directory = Path(bank_dir)
+    victim = sorted(directory.glob("*.yaml"))[0]
+    original = victim.read_bytes()
+    checks: dict[str, bool] = {}
+    timings: dict[str, float] = {}
+
+    def load() -> dict[str, str]:
+        return {q.id: q.prompt for q in load_catalog().questions}
+
+    base = load()
+    st = victim.stat()
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # touched, same bytes
+    t0 = time.perf_counter()
+    checks["touched file: same questions"] = load() == base
+    timings["touched_ms"] = _ms(time.perf_counter() - t0)
+
+    marker = "Benchmark edit marker."
+    extra = directory / "zz-bench-extra.yaml"
+    try:
+        victim.write_bytes(original.replace(b"    prompt: |\n", f"    prompt: |\n      {marker}\n".encode(), 1))
+        t0 = time.perf_counter()
+        after = load()
+        timings["one_changed_ms"] = _ms(time.perf_counter() - t0)
+        checks["changed file: edit visible"] = any(p.startswith(marker) for p in after.values())
+        extra.write_text("version: 1\nbank: extra\ntitle: Extra\nquestions:\n  - id: added\n    ref: 91.1-Q1\n"
+                         "    kind: choice\n    prompt: Added?\n    answer: Yes.\n    choices: [one, two]\n"
+                         "    correct: a\n", encoding="utf-8")
+        checks["added file: question present"] = "extra/added" in load()
+        extra.unlink()
+        checks["removed file: question gone"] = "extra/added" not in load()
+    finally:
+        extra.unlink(missing_ok=True)
+        victim.write_bytes(original)
+    checks["restored file: original questions"] = load() == base
+    home = os.environ.get("DRILL_HOME", "")
+    checks["cache under DRILL_HOME/cache"] = bool(home) and any(Path(home, "cache").iterdir())
+    return {"checks": checks, **timings}
+
+
+def _median_ms(fn, runs: int) -> float:  # noqa: ANN001
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return _ms(statistics.median(times))
+
+
+def store(now_iso: str, runs: int) -> dict:
+    from drill.catalog import Filters
+    from drill.cli.context import catalog
+    from drill.session import review_items
+    from drill.stats import compute
+    from drill.store import Store, parse_iso
+
+    now = parse_iso(now_iso)
+    cat = catalog()
+    st = Store()
+    due_rows = len(st.due(now))
+    result: dict = {"due_rows": due_rows, "cards": len(st.known_ids()), "reviews": st.review_count()}
+    result["due_ms"] = _median_ms(lambda: st.due(now), runs * 5)
+    result["review_items_ms"] = _median_ms(lambda: review_items(cat, Filters(), st, new_limit=10, now=now), runs)
+    result["stats_ms"] = _median_ms(lambda: compute(st, cat, Filters(), new_limit=10, now=now), runs)
+
+    statements: list[str] = []
+    st.db.set_trace_callback(statements.append)
+    compute(st, cat, Filters(), new_limit=10, now=now)
+    st.db.set_trace_callback(None)
+    queries = []
+    for sql in dict.fromkeys(statements):
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        plan = [row[3] for row in st.db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        ms = _median_ms(lambda sql=sql: st.db.execute(sql).fetchall(), 3)
+        queries.append({"sql": " ".join(sql.split()), "ms": ms, "calls": statements.count(sql), "plan": plan})
+    result["stats_queries"] = sorted(queries, key=lambda q: -q["ms"] * q["calls"])
+    result["due_plan"] = [row[3] for row in st.db.execute(
+        "EXPLAIN QUERY PLAN SELECT question_id, due FROM cards WHERE due <= ? ORDER BY due", (now_iso,))]
+    st.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    sub.add_parser("quiz-first").add_argument("--bank", required=True)
+    sub.add_parser("cold-load")
+    sub.add_parser("c-loader")
+    sub.add_parser("profile").add_argument("--file", required=True)
+    sub.add_parser("freshness").add_argument("--bank-dir", required=True)
+    p = sub.add_parser("store")
+    p.add_argument("--now", required=True, help="the store's generation time, UTC ISO")
+    p.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    if args.what == "quiz-first":
+        out = quiz_first(args.bank)
+    elif args.what == "cold-load":
+        out = cold_load()
+    elif args.what == "c-loader":
+        out = c_loader()
+    elif args.what == "profile":
+        out = profile(args.file)
+    elif args.what == "freshness":
+        out = freshness(args.bank_dir)
+    else:
+        out = store(args.now, args.runs)
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

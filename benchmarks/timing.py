@@ -1,0 +1,143 @@
+"""Timing helpers shared by benchmarks/run: whole processes, interleaved, and -X importtime.
+
+Why interleaved: the machine is shared (tests and other work run alongside), so load drifts
+over a run. Timing the commands round-robin (A B C, A B C, ...) makes a drift hit every case
+alike, so the ratios between cases stay meaningful even when absolute figures move.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Wall seconds of each run of one case, or the error that stopped it."""
+
+    name: str
+    seconds: tuple[float, ...] = ()
+    error: str | None = None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+
+def _run_once(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=dict(env), cwd=cwd, input=b"", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
+        raise RuntimeError(f"exit {proc.returncode}: {tail[0]}")
+    return wall
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command line to time, with its own environment."""
+
+    cmd: tuple[str, ...]
+    env: Mapping[str, str]
+
+
+def interleaved(cases: Mapping[str, Case], *, runs: int, cwd: str, warmup: int = 1) -> dict[str, Timed]:
+    """Run every case ``runs`` times round-robin (alternating direction) after ``warmup``
+    untimed rounds, which fill the OS page cache, __pycache__ and drill's bank cache. Stdin is
+    empty, stdout discarded. A case that fails is dropped from later rounds and reported with
+    the last line of its stderr."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    errors: dict[str, str] = {}
+    for round_no in range(warmup + runs):
+        names = list(cases) if round_no % 2 == 0 else list(cases)[::-1]
+        for name in names:
+            if name in errors:
+                continue
+            try:
+                wall = _run_once(cases[name].cmd, cases[name].env, cwd)
+            except RuntimeError as exc:
+                errors[name] = str(exc)
+                continue
+            if round_no >= warmup:
+                times[name].append(wall)
+    return {name: Timed(name, tuple(times[name]), errors.get(name)) for name in cases}
+
+
+@dataclass(frozen=True)
+class ImportEntry:
+    name: str
+    self_us: int
+    cumulative_us: int
+    depth: int
+
+
+@dataclass(frozen=True)
+class ImportProfile:
+    """What a command imported, from ``python -X importtime``."""
+
+    entries: tuple[ImportEntry, ...] = field(default=())
+
+    def has(self, package: str) -> bool:
+        return any(e.name == package or e.name.startswith(package + ".") for e in self.entries)
+
+    def heaviest(self, n: int = 8, *, top_level: bool = True) -> list[ImportEntry]:
+        """The imports with the largest cumulative time; ``top_level`` keeps only those not
+        imported by another listed import, so the figures do not double count."""
+        pool = [e for e in self.entries if e.depth == 0] if top_level else list(self.entries)
+        return sorted(pool, key=lambda e: -e.cumulative_us)[:n]
+
+    def cumulative(self, name: str) -> int:
+        return max((e.cumulative_us for e in self.entries if e.name == name), default=0)
+
+    def chain(self, package: str) -> list[str]:
+        """Who imported ``package``: its ancestors, outermost first (importtime prints a
+        module after everything it imported, so a parent is the next line one level up)."""
+        for i, e in enumerate(self.entries):
+            if e.name == package:
+                path, depth = [e.name], e.depth
+                for later in self.entries[i + 1:]:
+                    if later.depth < depth:
+                        path.append(later.name)
+                        depth = later.depth
+                return path[::-1]
+        return []
+
+
+def parse_importtime(stderr: str) -> ImportProfile:
+    """Lines ``import time: SELF | CUMULATIVE | <indent>name``; two spaces of indent per level."""
+    entries = []
+    for line in stderr.splitlines():
+        if not line.startswith("import time:") or "[us]" in line:
+            continue
+        parts = line.removeprefix("import time:").split("|", 2)
+        if len(parts) != 3:
+            continue
+        self_us, cumulative, name = parts
+        stripped = name.lstrip(" ")
+        depth = (len(name) - len(stripped) - 1) // 2
+        entries.append(ImportEntry(stripped, int(self_us), int(cumulative), depth))
+    return ImportProfile(tuple(entries))
+
+
+def import_profile(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> ImportProfile:
+    """Run ``cmd`` (a ``python ...`` command line) with -X importtime and parse what it imported."""
+    full = [cmd[0], "-X", "importtime", *cmd[1:]]
+    proc = subprocess.run(full, env=dict(env), cwd=cwd, input=b"",
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return parse_importtime(proc.stderr.decode(errors="replace"))
+
+
+def child_env(base: Mapping[str, str], **updates: str | None) -> dict[str, str]:
+    """A copy of ``base`` with ``updates`` applied; None removes a variable."""
+    env = dict(base)
+    for key, value in updates.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
