@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from dataclasses import dataclass
 from typing import Iterable
@@ -57,6 +56,8 @@ class Catalog:
         q = self._by_key.get(key) or self._by_key.get(key.lower())
         if q is not None:
             return q
+        import difflib
+
         candidates = [q.id for q in self.questions] + [q.ref for q in self.questions]
         close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `drill list` shows them all"

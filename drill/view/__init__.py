@@ -7,8 +7,10 @@ not a TTY; ``--no-color`` forces it off.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _no_color = False
 
@@ -22,14 +24,16 @@ def plain_output() -> bool:
     return _no_color or bool(os.environ.get("NO_COLOR"))
 
 
-def console(stderr: bool = False) -> Console:
+def console(stderr: bool = False) -> "Console":
+    from rich.console import Console
+
     plain = plain_output()
     return Console(stderr=stderr, color_system=None if plain else "auto", no_color=plain, highlight=False)
 
 
-def out() -> Console:
+def out() -> "Console":
     return console()
 
 
-def err() -> Console:
+def err() -> "Console":
     return console(stderr=True)
