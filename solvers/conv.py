@@ -221,13 +221,15 @@ def solve(
     shape = parse_shape(input)
     stack = parse_stack(layers, "layers")
     costs = analyse(shape, stack, bias)
-    alternatives = _compare_list(compare)
     rows = [_summary(",".join(layer.spec for layer in stack), costs)]
-    for alt in alternatives:
+    alternatives: list[str] = []
+    for alt in _compare_list(compare):
         try:
             rows.append(_summary(alt, analyse(shape, parse_stack(alt, "compare"), bias)))
+            alternatives.append(alt)
         except SolverInputError as err:
-            raise SolverInputError(f"compare '{alt}': {err}") from None
+            if compare is not BOOK_COMPARE:  # the book's alternatives are dropped quietly where they do not fit
+                raise SolverInputError(f"compare '{alt}': {err}") from None
     last = costs[-1]
     params = sum(c.weights + c.bias for c in costs)
     macs = sum(c.macs for c in costs)

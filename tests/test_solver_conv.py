@@ -211,3 +211,11 @@ def test_any_json_value_for_any_input_gives_a_result_or_an_input_error(name, val
 def test_input_sizes_must_be_whole_numbers(bad):
     with pytest.raises(SolverInputError, match="input"):
         conv.solve(input=bad)
+
+
+def test_book_comparisons_that_do_not_fit_a_small_input_are_left_out():
+    r = conv.solve(input="2x2x3", layers="conv1c8")
+    assert [row["stack"] for row in r.steps_dict()["comparison"]] == ["conv1c8", "pool2s2", "conv2x2s2c64"]
+    assert conv.solve(**r.inputs).answer() == r.answer()
+    with pytest.raises(SolverInputError, match="compare 'pool2s2': layer 1"):
+        conv.solve(input="1x1x3", layers="conv1c8", compare=["pool2s2"])
