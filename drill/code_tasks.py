@@ -151,7 +151,7 @@ _DROPOUT_DRIVER = '''
 def run(user, case):
     keep, seed = float(case["keep"]), int(case["rng_seed"])
     out, mask = unpack(user.dropout_forward(case["x"].copy(), keep, True, np.random.default_rng(seed)),
-                       2, "dropout_forward", "(out, mask)")
+                       2, "dropout_forward with train=True", "(out, mask)")
     if mask is None:
         raise AnswerError("dropout_forward(train=True) returned mask None; return the scaled mask "
                           "(0 or 1/keep) so that dropout_backward can use it")
@@ -159,7 +159,7 @@ def run(user, case):
     big_out, _ = unpack(user.dropout_forward(case["big"].copy(), keep, True, np.random.default_rng(seed + 1)),
                         2, "dropout_forward", "(out, mask)")
     test_out, _ = unpack(user.dropout_forward(case["x"].copy(), keep, False, np.random.default_rng(seed + 2)),
-                         2, "dropout_forward", "(out, mask)")
+                         2, "dropout_forward with train=False", "(out, mask)")
     return {
         "out": as_array(out, "dropout_forward's out"),
         "mask": as_array(mask, "dropout_forward's mask"),
