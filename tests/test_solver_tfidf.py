@@ -203,3 +203,11 @@ def test_small_corpus_with_a_large_vocabulary_shows_only_the_query_columns():
     counts = next(s for s in r.steps if s.key == "counts")
     assert counts.value.columns == ("w00", "cat") and "only the query's terms" in counts.note
     assert r.top[0] == "D1"
+
+
+def test_stop_words_are_dropped_from_documents_and_query():
+    tok = Tokenizer(stop_words=True)
+    assert tok("The bird and the worm") == ["bird", "worm"]
+    r = tfidf.solve(docs=["the the the cat", "the dog"], query="the dog", stop_words=True)
+    corpus = next(s.value for s in r.steps if s.key == "corpus")
+    assert "2 terms" in corpus and r.top[0] == "D2" and r.scores["D1"] == 0.0
