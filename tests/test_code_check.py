@@ -128,8 +128,8 @@ def test_writing_to_home_and_printing_stay_in_the_sandbox(monkeypatch, tmp_path)
 
 def test_a_thread_left_running_does_not_turn_a_pass_into_a_timeout():
     start = time.monotonic()
-    report = _check("backprop", "leaves_a_thread.py", timeout=3)
-    assert report.passed and time.monotonic() - start < 3
+    report = _check("backprop", "leaves_a_thread.py", timeout=5)
+    assert report.passed and time.monotonic() - start < 5  # the thread sleeps for 60 s
 
 
 def test_cases_are_reproducible_from_the_seed():
