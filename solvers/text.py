@@ -244,7 +244,7 @@ def _chunk_counts(ids: np.ndarray, runs: _RunIds, n_docs: int) -> tuple[np.ndarr
     return lengths, (unique & ((1 << _SHIFT) - 1)).astype(np.int32), counts.astype(np.int32)
 
 
-def count_terms(docs: Iterable[str], tokenizer: Tokenizer, chunk_size: int = 1024) -> TermCounts:
+def count_terms(docs: Iterable[str], tokenizer: Tokenizer, chunk_size: int = 512) -> TermCounts:
     """Count terms per document over a stream of documents, one pass, sparse.
 
     ``docs`` is any iterable of strings (a list, a generator, an open text file whose lines
