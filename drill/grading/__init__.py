@@ -102,8 +102,8 @@ def grade_exercise(question: Question, text: str, inputs: dict[str, Any] | None 
     try:
         ok, got = compare(ex.as_, text, expected, k=ex.k, tol=ex.tol, aliases=dict(ex.aliases))
     except AnswerFormatError as exc:
-        return Grade(0.0, False, misses=(f"the {ex.as_}",), expected=expected, message=str(exc))
-    what = f"the {ex.as_}"
+        return Grade(0.0, False, misses=(f"the {ex.as_} ({ex.field})",), expected=expected, message=str(exc))
+    what = f"the {ex.as_} ({ex.field})"
     return Grade(
         score=1.0 if ok else 0.0,
         passed=ok,

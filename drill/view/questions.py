@@ -78,7 +78,11 @@ def rating_prompt(proposed: int) -> str:
 
 def _short(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.4g}"
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+        return f"{value:.6g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, list) and value and isinstance(value[0], list):
         return "; ".join(" ".join(_short(v) for v in row) for row in value)
     if isinstance(value, list):

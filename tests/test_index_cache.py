@@ -1,0 +1,93 @@
+"""The bank cache: reused when nothing changed, never stale, safe to delete."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+
+from drill.bank import bank_files
+from drill.errors import BankError
+from drill.index import _cache_file, load_banks_cached
+
+BANK = """version: 1
+bank: {name}
+title: T
+questions:
+  - id: q1
+    ref: 3.1-Q{n}
+    kind: choice
+    prompt: "{prompt}"
+    answer: a
+    choices: [x, y]
+    correct: a
+    hints: [h]
+"""
+
+
+def write(path, name="one", n=1, prompt="first"):
+    path.write_text(BANK.format(name=name, n=n, prompt=prompt), encoding="utf-8")
+
+
+def prompts(dirpath):
+    banks = load_banks_cached(bank_files([dirpath], builtin=False))
+    return {q.id: q.prompt for b in banks for q in b.questions}
+
+
+def test_cache_is_written_and_reused_without_parsing(tmp_path, monkeypatch):
+    write(tmp_path / "one.yaml")
+    assert prompts(tmp_path) == {"one/q1": "first"}
+    assert _cache_file().is_file()
+    import drill.index
+
+    def no_parse(*a, **k):
+        raise AssertionError("parsed although unchanged")
+
+    monkeypatch.setattr(drill.index, "parse_bank_text", no_parse)
+    assert prompts(tmp_path) == {"one/q1": "first"}
+
+
+def test_changed_added_and_removed_files_are_seen(tmp_path):
+    f = tmp_path / "one.yaml"
+    write(f)
+    prompts(tmp_path)
+    st = f.stat()
+    write(f, prompt="other")  # same size: the mtime and then the hash tell the change
+    assert f.stat().st_size == st.st_size
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert prompts(tmp_path) == {"one/q1": "other"}
+    write(tmp_path / "two.yaml", name="two", n=2)
+    assert set(prompts(tmp_path)) == {"one/q1", "two/q1"}
+    (tmp_path / "two.yaml").unlink()
+    assert set(prompts(tmp_path)) == {"one/q1"}
+
+
+def test_touched_but_identical_file_reuses_the_parse(tmp_path, monkeypatch):
+    f = tmp_path / "one.yaml"
+    write(f)
+    prompts(tmp_path)
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 5_000_000))
+    import drill.index
+
+    monkeypatch.setattr(drill.index, "parse_bank_text", lambda *a: pytest.fail("re-parsed an identical file"))
+    assert prompts(tmp_path) == {"one/q1": "first"}
+
+
+def test_a_deleted_or_corrupt_cache_is_rebuilt(tmp_path):
+    write(tmp_path / "one.yaml")
+    prompts(tmp_path)
+    _cache_file().write_bytes(b"not a pickle")
+    assert prompts(tmp_path) == {"one/q1": "first"}
+    assert isinstance(pickle.loads(_cache_file().read_bytes()), dict)
+    _cache_file().unlink()
+    assert prompts(tmp_path) == {"one/q1": "first"}
+
+
+def test_faulty_files_are_never_cached(tmp_path):
+    f = tmp_path / "one.yaml"
+    f.write_text("version: 1\nbank: one\nquestions: [\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(BankError) as exc:
+            prompts(tmp_path)
+        assert "YAML syntax error" in str(exc.value)
