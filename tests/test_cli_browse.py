@@ -198,3 +198,20 @@ def test_check_bad_input_is_exit_2(mini_banks, tmp_path):
     assert missing.exit_code == 2 and "no such file" in missing.stderr
     (tmp_path / "bin.txt").write_bytes(b"\xff\xfe")
     assert "not UTF-8" in invoke("check", "9.9-Q1", str(tmp_path / "bin.txt")).stderr
+
+
+def test_check_runs_a_code_answer_file(tmp_path):
+    from pathlib import Path
+
+    code = Path(__file__).parent / "fixtures" / "code"
+    ok = invoke("check", "8.3-Q3-ii", str(code / "dropout_correct.py"), "--json")
+    assert ok.exit_code == 0, ok.output
+    data = json.loads(ok.stdout)
+    assert data["passed"] is True and data["kind"] == "code" and data["cases"]
+    bad = invoke("check", "8.3-Q3-ii", str(code / "dropout_no_scaling.py"))
+    assert bad.exit_code == 1
+    assert "NOT PASSED" in bad.stdout
+    looping = invoke("check", "8.3-Q3-i", str(code / "loops_forever.py"), "--timeout", "2", "--json")
+    assert looping.exit_code == 1
+    assert "time" in json.loads(looping.stdout)["message"].lower()
+    assert invoke("check", "8.3-Q3-i", str(tmp_path / "nope.py")).exit_code == 2

@@ -53,6 +53,11 @@ def feedback(q: Question, grade: "Grade") -> Group:
     verdict = Text(f"{'PASSED' if grade.passed else 'NOT PASSED'}  score {grade.score:.0%}",
                    style="bold green" if grade.passed else "bold red")
     parts: list[Any] = [verdict]
+    if grade.cases:
+        parts += _code_cases(grade.cases)
+        if grade.message:
+            parts.append(Text(f"  {grade.message}", style="yellow"))
+        return Group(*parts)
     for h in grade.hits:
         parts.append(Text(f"  ✓ {h}", style="green"))
     for m in grade.misses:
@@ -65,10 +70,35 @@ def feedback(q: Question, grade: "Grade") -> Group:
             parts.append(Text(f"  you gave: {_short(grade.received)}"))
     if grade.message:
         parts.append(Text(f"  {grade.message}", style="yellow"))
-    for case in grade.cases:
-        if not case.get("passed"):
-            parts.append(Text(f"  case {case.get('name')}: {case.get('message', '')}", style="red"))
     return Group(*parts)
+
+
+def _code_cases(cases: tuple[dict[str, Any], ...]) -> list[Text]:
+    """One line per distinct outcome ("✗ cases 1-5: ..."), then the first failure's values."""
+    lines: list[Text] = []
+    groups: dict[tuple[bool, str], list[int]] = {}
+    for i, case in enumerate(cases, 1):
+        groups.setdefault((bool(case.get("passed")), case.get("message") or "ok"), []).append(i)
+    for (passed, message), idx in groups.items():
+        label = f"case {idx[0]}" if len(idx) == 1 else f"cases {', '.join(map(str, idx))}"
+        lines.append(Text(f"  {'✓' if passed else '✗'} {label}: {message}", style="green" if passed else "red"))
+    failed = next((c for c in cases if not c.get("passed")), None)
+    if failed:
+        for key in ("inputs", "expected", "received"):
+            values = failed.get(key) or {}
+            if values:
+                shown = ", ".join(f"{k}={_brief(v)}" for k, v in values.items())
+                lines.append(Text(f"    {key}: {shown}", style="dim"))
+    return lines
+
+
+def _brief(value: Any) -> str:
+    """Arrays by their shape, short values in full."""
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return f"array {len(value)}x{len(value[0])}"
+    if isinstance(value, list) and len(value) > 6:
+        return f"array ({len(value)},)"
+    return _short(value)
 
 
 def rating_prompt(proposed: int) -> str:
