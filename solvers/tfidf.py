@@ -12,7 +12,8 @@ Each document d and the query q become vectors over the terms t of the corpus vo
 and documents are scored by cosine similarity, score(d) = w(d) . w(q) / (|w(d)| |w(q)|)
 (``norm="l2"``; a zero vector scores 0), or by the plain dot product (``norm="none"``). The
 query is weighted exactly like a document, with the corpus's idf; query terms that occur in
-no document have no idf and are dropped (listed in a step). This is the textbook convention
+no document have no idf and are dropped (listed in a step); a query left with no term at all
+is an input error, while a query whose terms all have idf 0 gives all-zero scores (reported). This is the textbook convention
 (Manning, Raghavan & Schütze, *Introduction to Information Retrieval*, ch. 6). With
 ``tf="raw", idf="smooth", norm="l2"`` the scores equal scikit-learn's ``TfidfVectorizer``
 followed by cosine similarity; its ``smooth_idf=False`` is ln(N/df) + 1, not our "plain".
@@ -238,6 +239,10 @@ def _rank(counts: TermCounts, tokenizer: Tokenizer, shown: dict[str, str], input
             query_counts[index[term]] += 1
         elif term not in unknown:
             unknown.append(term)
+    if not query_counts.any():
+        where = "the term set" if shown else "any document"
+        found = f"its words ({', '.join(unknown)}) are" if unknown else "it has no words, so nothing is"
+        raise SolverInputError(f"query: {found} not in {where}, so there is nothing to rank by")
     s = _score(counts, query_counts, inputs["tf"], inputs["idf"], inputs["norm"])
     k = counts.n_docs if inputs["top"] is None else min(inputs["top"], counts.n_docs)
     best = s.order[:k]
@@ -408,6 +413,8 @@ def random_inputs(seed: int) -> dict[str, Any]:
     while True:
         docs = [" ".join(rng.choice(_WORDS) for _ in range(rng.randint(6, 12))) for _ in range(rng.randint(5, 6))]
         query = " ".join(rng.sample(_WORDS[:10], rng.randint(3, 5)))
+        if not set(query.split()) & set(" ".join(docs).split()):
+            continue  # no query word in any document: nothing to rank by
         scores = sorted(solve(docs=docs, query=query).scores.values(), reverse=True)
         if scores[0] > 0 and scores[0] - scores[1] > 1e-6 and scores[1] - scores[2] > 1e-6:
             return {"docs": docs, "query": query}

@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -95,7 +95,11 @@ def test_streaming_counts_equal_the_plain_tokenizer(docs, chunk_size, stem, stop
 @settings(max_examples=80, deadline=None)
 @given(corpora, documents(min_size=1), st.sampled_from(["raw", "log", "binary"]))
 def test_matches_sklearn_tfidf_cosine(docs, query, tf):
-    expected, _ = sklearn_scores(docs, query, sublinear_tf=tf == "log", binary=tf == "binary")
+    expected, vec = sklearn_scores(docs, query, sublinear_tf=tf == "log", binary=tf == "binary")
+    if not vec.transform([query]).nnz:  # no query term in the corpus: an input error, said so
+        with pytest.raises(SolverInputError, match="nothing to rank by"):
+            tfidf.solve(docs=docs, query=query)
+        return
     r = tfidf.solve(docs=docs, query=query, tf=tf, idf="smooth")
     got = np.array([r.scores[f"D{i + 1}"] for i in range(len(docs))])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
@@ -106,6 +110,7 @@ def test_matches_sklearn_tfidf_cosine(docs, query, tf):
 @given(corpora, documents(min_size=1), st.sampled_from(["plain", "log10"]), st.sampled_from(["l2", "none"]))
 def test_plain_idf_against_numpy_and_sklearn_unsmoothed(docs, query, idf, norm):
     _, vec = sklearn_scores(docs, query, smooth_idf=False)
+    assume(vec.transform([query]).nnz)  # a query with no corpus term is an input error (tested above)
     vocab = vec.get_feature_names_out()
     counts = np.array([[Counter(words(d))[t] for t in vocab] for d in docs], dtype=float)
     df = (counts > 0).sum(axis=0)
@@ -134,10 +139,17 @@ def test_ties_keep_document_order_and_are_reported():
 
 
 def test_all_zero_scores_are_reported():
-    r = tfidf.solve(docs=["cat dog", "fish"], query="bird")
+    r = tfidf.solve(docs=["cat dog", "cat fish"], query="cat bird")  # cat: idf ln(2/2) = 0
     assert all(v == 0 for v in r.scores.values()) and r.top == ["D1", "D2"]
     assert "every score is 0" in r.headline()
     assert next(s for s in r.steps if s.key == "unknown_query_terms").value == "bird"
+
+
+def test_query_without_a_corpus_term_is_an_input_error():
+    with pytest.raises(SolverInputError, match=r"query: its words \(zebra, quagga\) are not in the term set"):
+        tfidf.solve(query="zebra quagga")
+    with pytest.raises(SolverInputError, match="it has no words"):
+        tfidf.solve(docs=["cat"], query="?!")
 
 
 def test_top_limits_the_answer_fields():
