@@ -188,7 +188,10 @@ class _RunIds(dict[bytes, int]):
     """Distinct byte runs -> term id, filled by tokenising each run once.
 
     A run is a maximal stretch without ASCII separators. It holds no token (id -1), one
-    term (its id), or several (an index into ``several``, encoded as -3 - index).
+    term (its id), or several (an index into ``several``, encoded as -3 - index). Tokens are
+    made of word characters and apostrophes only, so none spans an ASCII separator and the
+    regex applied run by run finds exactly the tokens it finds in the whole text; lower-casing
+    ASCII first does not change them either (case does not decide what is a word character).
     """
 
     def __init__(self, tokenizer: Tokenizer) -> None:
