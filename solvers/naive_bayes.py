@@ -137,7 +137,7 @@ def solve(
         query = BOOK_QUERY if query is None else query
     pairs = _examples(examples)
     if not isinstance(query, str):
-        raise SolverInputError("query is required (a string) when examples are given")
+        raise SolverInputError("query must be given, as a string, when examples are given")
     if model not in MODELS:
         raise SolverInputError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0 or math.isinf(alpha):
@@ -145,9 +145,9 @@ def solve(
     if not isinstance(stem, bool):
         raise SolverInputError(f"stem must be true or false; got {stem!r}")
     tokenizer = Tokenizer(stem=stem)
-    as_given = [f"{label}: {text}" if ":" not in label and "\t" not in label else [label, text] for label, text in pairs]
-    inputs = {"examples": as_given, "query": query,
-              "model": model, "alpha": float(alpha), "stem": stem}
+    as_given = [f"{label}: {text}" if ":" not in label and "\t" not in label else [label, text]
+                for label, text in pairs]
+    inputs = {"examples": as_given, "query": query, "model": model, "alpha": float(alpha), "stem": stem}
     return _classify(pairs, [tokenizer(text) for _, text in pairs], tokenizer(query), inputs)
 
 
@@ -180,9 +180,21 @@ def _train(pairs: list[tuple[str, str]], docs: list[list[str]], model: str, alph
     return _Model(classes, vocab, texts, counts, np.log((counts + alpha) / denominator))
 
 
-def _classify(pairs: list[tuple[str, str]], docs: list[list[str]], query: list[str], inputs: dict[str, Any]) -> NaiveBayesResult:
-    model, alpha = inputs["model"], inputs["alpha"]
-    m = _train(pairs, docs, model, alpha)
+@dataclass(frozen=True)
+class _Evidence:
+    """What the query does to each class: shapes (n_classes,) unless noted."""
+
+    seen: Counter  # query word -> count, for words in the vocabulary
+    unseen: list[str]
+    log_prior: np.ndarray
+    log_likelihood: np.ndarray
+    log_score: np.ndarray
+    posterior: np.ndarray
+    best: int  # index of the label: the first class within rounding of the top posterior
+    tie: bool
+
+
+def _weigh(m: _Model, query: list[str], model: str) -> _Evidence:
     col = {w: j for j, w in enumerate(m.vocab)}
     unseen = list(dict.fromkeys(w for w in query if w not in col))
     seen = Counter(w for w in query if w in col)
@@ -196,13 +208,24 @@ def _classify(pairs: list[tuple[str, str]], docs: list[list[str]], query: list[s
         log_absent = np.log1p(-np.exp(m.log_theta))
         log_likelihood = np.where(present, m.log_theta, log_absent).sum(axis=1)
     log_score = log_prior + log_likelihood
-    shifted = log_score - log_score.max()
-    posterior = np.exp(shifted) / np.exp(shifted).sum()
-    best = int(np.argmax(posterior))  # first maximum: the class seen first wins a tie
-    probabilities = {c: float(p) for c, p in zip(m.classes, posterior)}
-    steps = _steps(m, seen, unseen, log_prior, log_likelihood, log_score, posterior, inputs)
-    return NaiveBayesResult(label=m.classes[best], probabilities=probabilities, unseen=unseen,
-                            inputs=inputs, steps=tuple(steps))
+    shifted = np.exp(log_score - log_score.max())  # log-sum-exp: the largest term becomes 1
+    posterior = shifted / shifted.sum()
+    top = [i for i, p in enumerate(posterior) if math.isclose(p, posterior.max(), rel_tol=1e-12, abs_tol=1e-12)]
+    return _Evidence(seen, unseen, log_prior, log_likelihood, log_score, posterior, top[0], len(top) > 1)
+
+
+def _classify(
+    pairs: list[tuple[str, str]], docs: list[list[str]], query: list[str], inputs: dict[str, Any]
+) -> NaiveBayesResult:
+    m = _train(pairs, docs, inputs["model"], inputs["alpha"])
+    e = _weigh(m, query, inputs["model"])
+    return NaiveBayesResult(
+        label=m.classes[e.best],
+        probabilities={c: float(p) for c, p in zip(m.classes, e.posterior)},
+        unseen=e.unseen,
+        inputs=inputs,
+        steps=tuple(_training_steps(m, e, inputs) + _scoring_steps(m, e, inputs)),
+    )
 
 
 def _fraction(numerator: float, denominator: float, alpha: float) -> str:
@@ -213,66 +236,72 @@ def _fraction(numerator: float, denominator: float, alpha: float) -> str:
     return f"{value:.4f}"
 
 
-def _steps(m: _Model, seen: Counter, unseen: list[str], log_prior: np.ndarray, log_likelihood: np.ndarray,
-           log_score: np.ndarray, posterior: np.ndarray, inputs: dict[str, Any]) -> list[Step]:
+def _training_steps(m: _Model, e: _Evidence, inputs: dict[str, Any]) -> list[Step]:
+    """Variant, vocabulary, priors and the per-class counts."""
     model, alpha = inputs["model"], inputs["alpha"]
     multinomial = model == "multinomial"
-    r4 = _round4
-    steps = [
-        Step("variant", "Variant", "; ".join([
-            f"{model} event model",
-            f"{'Laplace' if alpha == 1 else 'Lidstone'} smoothing alpha = {alpha:g}",
-            "Snowball stemming" if inputs["stem"] else "no stemming",
-            "priors from class frequencies",
-            "query words unseen in training are ignored",
-            "absent vocabulary words count as (1 - p)" if not multinomial else "each query token counts once per occurrence",
-        ])),
-        Step("vocabulary", f"Vocabulary |V| = {len(m.vocab)}", ", ".join(m.vocab)),
-        Step("priors", "Class priors", Table(("texts", "P(c)"), tuple((int(t), r4(t / m.texts.sum())) for t in m.texts), m.classes),
-             "P(c) = D_c / D"),
+    variant = [
+        f"{model} event model",
+        f"{'Laplace' if alpha == 1 else 'Lidstone'} smoothing alpha = {alpha:g}",
+        "Snowball stemming" if inputs["stem"] else "no stemming",
+        "priors from class frequencies",
+        "query words unseen in training are ignored",
+        "each query token counts once per occurrence" if multinomial else "absent vocabulary words count as (1 - p)",
     ]
-    cols = list(range(len(m.vocab))) if len(m.vocab) <= SMALL_VOCAB else [m.vocab.index(w) for w in seen]
+    priors = tuple((int(t), _round4(t / m.texts.sum())) for t in m.texts)
+    cols = list(range(len(m.vocab))) if len(m.vocab) <= SMALL_VOCAB else [m.vocab.index(w) for w in e.seen]
     totals = m.counts.sum(axis=1) if multinomial else m.texts
-    steps.append(Step(
-        "word_counts", "Word counts per class N(c, w)" if multinomial else "Texts per class containing w, D(c, w)",
-        Table(tuple(m.vocab[j] for j in cols) + ("total",),
-              tuple(tuple(int(v) for v in m.counts[i, cols]) + (int(totals[i]),) for i in range(len(m.classes))), m.classes),
-        "N(c) = sum over w of N(c, w)" if multinomial else "D(c) = number of texts of class c",
-        note="" if len(cols) == len(m.vocab) else "only the query's words are shown",
-    ))
-    denominators = totals + (alpha * len(m.vocab) if multinomial else 2 * alpha)
-    words = list(seen)
-    steps.append(Step(
-        "likelihoods", "Smoothed likelihoods of the query words",
-        Table(tuple(words), tuple(tuple(_fraction(m.counts[i, m.vocab.index(w)] + alpha, denominators[i], alpha) for w in words)
-                                  for i in range(len(m.classes))), m.classes),
-        f"theta(c, w) = (N(c, w) + {alpha:g}) / (N(c) + {alpha:g} x {len(m.vocab)})" if multinomial
-        else f"p(c, w) = (D(c, w) + {alpha:g}) / (D(c) + 2 x {alpha:g})",
-        note=f"query word counts: {dict(seen)}" if any(n > 1 for n in seen.values()) else "",
-    ))
-    steps.append(Step(
-        "unseen", "Query words not in the training vocabulary (ignored)", ", ".join(unseen) or "none",
-        note="an unseen word has no likelihood estimate; dropping it is what scikit-learn does",
-    ))
-    steps.append(Step(
-        "scores", "Per-class scores",
-        Table(("log P(c)", "log likelihood", "log score", "product"),
-              tuple((r4(a), r4(b), r4(s), float(f"{math.exp(s):.4g}")) for a, b, s in zip(log_prior, log_likelihood, log_score)),
-              m.classes),
-        "log score = log P(c) + sum of log likelihoods; product = exp(log score)",
-    ))
-    steps.append(Step(
-        "posteriors", "Posteriors P(c | q)", Table(("P(c | q)",), tuple((r4(p),) for p in posterior), m.classes),
-        "P(c | q) = exp(s_c - max s) / sum_k exp(s_k - max s)",
-    ))
-    if not seen:
+    count_rows = tuple(tuple(int(v) for v in m.counts[i, cols]) + (int(totals[i]),) for i in range(len(m.classes)))
+    return [
+        Step("variant", "Variant", "; ".join(variant)),
+        Step("vocabulary", f"Vocabulary |V| = {len(m.vocab)}", ", ".join(m.vocab)),
+        Step("priors", "Class priors", Table(("texts", "P(c)"), priors, m.classes), "P(c) = D_c / D"),
+        Step(
+            "word_counts",
+            "Word counts per class N(c, w)" if multinomial else "Texts per class containing w, D(c, w)",
+            Table(tuple(m.vocab[j] for j in cols) + ("total",), count_rows, m.classes),
+            "N(c) = sum over w of N(c, w)" if multinomial else "D(c) = number of texts of class c",
+            note="" if len(cols) == len(m.vocab) else "only the query's words are shown",
+        ),
+    ]
+
+
+def _scoring_steps(m: _Model, e: _Evidence, inputs: dict[str, Any]) -> list[Step]:
+    """Likelihoods of the query words, unseen words, scores, posteriors and the label."""
+    model, alpha = inputs["model"], inputs["alpha"]
+    multinomial = model == "multinomial"
+    denominators = (m.counts.sum(axis=1) + alpha * len(m.vocab)) if multinomial else (m.texts + 2 * alpha)
+    words = list(e.seen)
+    likelihoods = tuple(
+        tuple(_fraction(m.counts[i, m.vocab.index(w)] + alpha, denominators[i], alpha) for w in words)
+        for i in range(len(m.classes))
+    )
+    scores = tuple(
+        (_round4(a), _round4(b), _round4(s), float(f"{math.exp(s):.4g}"))
+        for a, b, s in zip(e.log_prior, e.log_likelihood, e.log_score)
+    )
+    steps = [
+        Step(
+            "likelihoods", "Smoothed likelihoods of the query words", Table(tuple(words), likelihoods, m.classes),
+            f"theta(c, w) = (N(c, w) + {alpha:g}) / (N(c) + {alpha:g} x {len(m.vocab)})" if multinomial
+            else f"p(c, w) = (D(c, w) + {alpha:g}) / (D(c) + 2 x {alpha:g})",
+            note=f"query word counts: {dict(e.seen)}" if any(n > 1 for n in e.seen.values()) else "",
+        ),
+        Step("unseen", "Query words not in the training vocabulary (ignored)", ", ".join(e.unseen) or "none",
+             note="an unseen word has no likelihood estimate; dropping it is what scikit-learn does"),
+        Step("scores", "Per-class scores",
+             Table(("log P(c)", "log likelihood", "log score", "product"), scores, m.classes),
+             "log score = log P(c) + sum of log likelihoods; product = exp(log score)"),
+        Step("posteriors", "Posteriors P(c | q)",
+             Table(("P(c | q)",), tuple((_round4(p),) for p in e.posterior), m.classes),
+             "P(c | q) = exp(s_c - max s) / sum_k exp(s_k - max s)"),
+    ]
+    if not e.seen:
         steps.append(Step("no_evidence", "No query word was seen in training",
                           "the posteriors are the priors" if multinomial else "only absent-word factors remain"))
-    order = np.sort(posterior)[::-1]
-    if len(order) > 1 and math.isclose(order[0], order[1], rel_tol=1e-12, abs_tol=1e-12):
+    if e.tie:
         steps.append(Step("tie", "Tie", "the top classes have equal posteriors; the label is the class seen first"))
-    best = int(np.argmax(posterior))
-    steps.append(Step("label", "Label", m.classes[best], "argmax over c of P(c | q)"))
+    steps.append(Step("label", "Label", m.classes[e.best], "argmax over c of P(c | q)"))
     return steps
 
 

@@ -63,7 +63,8 @@ def test_matches_sklearn(examples, query, model, alpha):
     for label, p in expected.items():
         assert r.probabilities[label] == pytest.approx(p, abs=1e-9)
     assert math.isclose(sum(r.probabilities.values()), 1.0, abs_tol=1e-12)
-    assert r.unseen == list(dict.fromkeys(w for w in words(query) if w not in {x for _, t in examples for x in words(t)}))
+    vocabulary = {w for _, t in examples for w in words(t)}
+    assert r.unseen == list(dict.fromkeys(w for w in words(query) if w not in vocabulary))
 
 
 def test_log_space_survives_long_texts():
@@ -102,7 +103,7 @@ def test_parse_examples_tab_and_colon_lines():
         ({"examples": "a: b"}, "examples must be a list"),
         ({"examples": ["a: cat", "no label"], "query": "x"}, "item 2"),
         ({"examples": [["a", 1]], "query": "x"}, "item 1"),
-        ({"examples": ["a: cat"]}, "query is required"),
+        ({"examples": ["a: cat"]}, "query must be given"),
         ({"stem": "no"}, "stem must be true or false"),
     ],
 )
