@@ -74,6 +74,7 @@ SMALL_DOCS = 20  # full step tables (every document) up to this many documents
 SMALL_TERMS = 30  # ... and every term as a column up to this many terms
 SHOW_TOP = 10  # rows of the top-K table for a large corpus when top is not given
 TIE_DECIMALS = 12
+TIE_LISTED = 5  # documents named per tie group in the ties step
 
 
 @dataclass(frozen=True)
@@ -376,25 +377,26 @@ def _large_steps(counts: TermCounts, shown: dict[str, str], s: _Scores, inputs: 
 
 
 def _tie_steps(s: _Scores, k: int) -> list[Step]:
-    """Say out loud when every score is 0, or when equal scores decide the order in the top k."""
+    """Say out loud when every score is 0, or when equal scores order the first shown documents.
+
+    Only ties starting among the first min(k, SHOW_TOP) ranks are described, each with at most
+    ``TIE_LISTED`` names and its size, so a corpus where thousands of documents score 0 stays short.
+    """
     if not np.any(s.scores):
         return [Step("all_zero", "All scores are zero",
                      "every score is 0: no query term carries weight in any document, so the order is document order")]
-    rounded = np.round(s.scores[s.order], TIE_DECIMALS)
-    limit = min(k + 1, len(rounded))  # include the first document past the cut
-    groups: list[list[int]] = []
-    for pos in range(1, limit):
-        if rounded[pos] == rounded[pos - 1]:
-            if groups and groups[-1][-1] == pos - 1:
-                groups[-1].append(pos)
-            else:
-                groups.append([pos - 1, pos])
-    if not groups:
-        return []
+    descending = -(np.round(s.scores[s.order], TIE_DECIMALS) + 0.0)  # ascending, as sorted
     described = []
-    for group in groups:
-        docs = [f"D{s.order[p] + 1}" for p in group if p < k] + (["..."] if group[-1] >= k else [])
-        described.append(f"{' = '.join(docs)} ({float(s.scores[s.order[group[0]]]):.4g})")
+    pos = 0
+    while pos < min(k, SHOW_TOP):
+        end = int(np.searchsorted(descending, descending[pos], side="right"))
+        if end - pos > 1:
+            names = [f"D{i + 1}" for i in s.order[pos : min(end, pos + TIE_LISTED)]]
+            size = "" if end - pos <= TIE_LISTED else f" = ... ({end - pos} documents)"
+            described.append(f"{' = '.join(names)}{size} ({float(s.scores[s.order[pos]]):.4g})")
+        pos = end
+    if not described:
+        return []
     text = "tie: " + "; ".join(described) + ", kept in document order"
     return [Step("ties", "Ties", text, note="scores equal to 12 decimal places are ties")]
 

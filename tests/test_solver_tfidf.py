@@ -223,3 +223,11 @@ def test_stop_words_are_dropped_from_documents_and_query():
     r = tfidf.solve(docs=["the the the cat", "the dog"], query="the dog", stop_words=True)
     corpus = next(s.value for s in r.steps if s.key == "corpus")
     assert "2 terms" in corpus and r.top[0] == "D2" and r.scores["D1"] == 0.0
+
+
+def test_many_tied_documents_are_summarised():
+    docs = ["cat dog"] * 40 + ["fish"] * 40
+    r = tfidf.solve(docs=docs, query="cat", top=3)
+    ties = next(s.value for s in r.steps if s.key == "ties")
+    assert ties.startswith("tie: D1 = D2 = D3 = D4 = D5 = ... (40 documents)") and len(ties) < 200
+    assert r.top == ["D1", "D2", "D3"]
