@@ -13,8 +13,9 @@ and documents are scored by cosine similarity, score(d) = w(d) . w(q) / (|w(d)| 
 (``norm="l2"``; a zero vector scores 0), or by the plain dot product (``norm="none"``). The
 query is weighted exactly like a document, with the corpus's idf; query terms that occur in
 no document have no idf and are dropped (listed in a step); a query left with no term at all
-is an input error, while a query whose terms all have idf 0 gives all-zero scores (reported). This is the textbook convention
-(Manning, Raghavan & Schütze, *Introduction to Information Retrieval*, ch. 6). With
+is an input error, while a query whose terms all have idf 0 gives all-zero scores (reported).
+This is the textbook convention (Manning, Raghavan & Schütze, *Introduction to Information
+Retrieval*, ch. 6). With
 ``tf="raw", idf="smooth", norm="l2"`` the scores equal scikit-learn's ``TfidfVectorizer``
 followed by cosine similarity; its ``smooth_idf=False`` is ln(N/df) + 1, not our "plain".
 
