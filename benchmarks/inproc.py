@@ -10,12 +10,14 @@ Each subcommand prints one JSON object on stdout:
 
     quiz-first   load the catalog (DRILL_HOME, DRILL_BANKS as set), select one question of
                  --bank, render its panel as the terminal front-end does
+    unpickle     only unpickle the bank cache file (--gc-off: with the cyclic GC disabled)
     cold-load    delete the bank cache, then load the catalog (parse everything, write the cache)
     c-loader     the floor for a cold load: read the same files, yaml.load with CSafeLoader
     profile      where a cold load of one file spends its time (cProfile)
     freshness    touch, change, add and remove bank files; check the cache follows each time
                  (that the cache can be deleted is shown by cold-load, which starts by deleting it)
-    store        Store.due, review_items and stats.compute on a store, timed; each SQL
+    store        Store.due (and its timestamp parsing alone), review_items and stats.compute
+                 on a store, timed; each SQL
                  statement of stats.compute with its own time and query plan
 """
 
@@ -26,6 +28,7 @@ import cProfile
 import io
 import json
 import os
+import pickle
 import pstats
 import shutil
 import statistics
@@ -59,6 +62,21 @@ def quiz_first(bank: str) -> dict:
     t3 = time.perf_counter()
     return {"load_ms": _ms(t1 - t0), "select_ms": _ms(t2 - t1), "render_ms": _ms(t3 - t2),
             "total_ms": _ms(t3 - t0), "questions": len(cat.questions)}
+
+
+def unpickle(gc_off: bool) -> dict:
+    """The floor of a warm load: unpickling the cache file, with the cyclic GC on (as drill
+    runs) or off (how much of it is the collector walking the growing heap)."""
+    import gc
+
+    cache = max(_cache_dir().glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    if gc_off:
+        gc.disable()
+    t0 = time.perf_counter()
+    with cache.open("rb") as fh:
+        pickle.load(fh)
+    t1 = time.perf_counter()
+    return {"total_ms": _ms(t1 - t0), "cache_mb": round(cache.stat().st_size / 1e6, 1)}
 
 
 def _cache_dir() -> Path:
@@ -117,11 +135,17 @@ def profile(file: str) -> dict:
 
 def freshness(bank_dir: str) -> dict:
     """Each edit a user makes to a bank must show in the next load; the time of a load after
-    one changed file (warm cache for the other files) is reported too."""
+    one changed file (warm cache for the other files) is reported too, and whether a load
+    with nothing changed (after a file was removed) still rewrites the cache file."""
+    from drill.bank import bank_files
     from drill.index import load_catalog
 
-    directory = Path(bank_dir)
+    directory = Path(bank_dir).resolve()
+    if not os.environ.get("DRILL_HOME"):
+        raise SystemExit("freshness edits bank files and the cache: set DRILL_HOME to a benchmark home")
     victim = sorted(directory.glob("*.yaml"))[0]
+    if victim.resolve() not in {p.resolve() for p in bank_files()}:
+        raise SystemExit(f"{directory} is not among the loaded banks: put it in DRILL_BANKS")
     original = victim.read_bytes()
     checks: dict[str, bool] = {}
     timings: dict[str, float] = {}
@@ -154,9 +178,13 @@ def freshness(bank_dir: str) -> dict:
         extra.unlink(missing_ok=True)
         victim.write_bytes(original)
     checks["restored file: original questions"] = load() == base
+    cache = max(_cache_dir().glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+    before = cache.stat().st_mtime_ns
+    load()  # nothing changed since the last load
+    rewritten = cache.stat().st_mtime_ns != before
     home = os.environ.get("DRILL_HOME", "")
     checks["cache under DRILL_HOME/cache"] = bool(home) and any(Path(home, "cache").iterdir())
-    return {"checks": checks, **timings}
+    return {"checks": checks, "rewritten_when_unchanged": rewritten, **timings}
 
 
 def _median_ms(fn, runs: int) -> float:  # noqa: ANN001
@@ -181,6 +209,8 @@ def store(now_iso: str, runs: int) -> dict:
     due_rows = len(st.due(now))
     result: dict = {"due_rows": due_rows, "cards": len(st.known_ids()), "reviews": st.review_count()}
     result["due_ms"] = _median_ms(lambda: st.due(now), runs * 5)
+    dues = [d for (d,) in st.db.execute("SELECT due FROM cards WHERE due <= ? ORDER BY due", (now_iso,))]
+    result["due_parse_ms"] = _median_ms(lambda: [parse_iso(d) for d in dues], runs * 5)
     result["review_items_ms"] = _median_ms(lambda: review_items(cat, Filters(), st, new_limit=10, now=now), runs)
     result["stats_ms"] = _median_ms(lambda: compute(st, cat, Filters(), new_limit=10, now=now), runs)
 
@@ -206,6 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("quiz-first").add_argument("--bank", required=True)
+    sub.add_parser("unpickle").add_argument("--gc-off", action="store_true")
     sub.add_parser("cold-load")
     sub.add_parser("c-loader")
     sub.add_parser("profile").add_argument("--file", required=True)
@@ -216,6 +247,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "quiz-first":
         out = quiz_first(args.bank)
+    elif args.what == "unpickle":
+        out = unpickle(args.gc_off)
     elif args.what == "cold-load":
         out = cold_load()
     elif args.what == "c-loader":

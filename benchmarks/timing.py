@@ -7,6 +7,7 @@ alike, so the ratios between cases stay meaningful even when absolute figures mo
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
@@ -16,25 +17,37 @@ from typing import Mapping, Sequence
 
 @dataclass(frozen=True)
 class Timed:
-    """Wall seconds of each run of one case, or the error that stopped it."""
+    """Wall and CPU (user + system) seconds of each run of one case, or the error that
+    stopped it. CPU time is the steadier figure on a loaded machine; the targets use wall."""
 
     name: str
     seconds: tuple[float, ...] = ()
+    cpu: tuple[float, ...] = ()
     error: str | None = None
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.seconds) if self.seconds else None
 
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
-def _run_once(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> float:
+
+def _run_once(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> tuple[float, float]:
+    """Wall and CPU seconds of one run; the rusage of ``os.wait4`` is this child's alone."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, env=dict(env), cwd=cwd, input=b"", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    err = proc.stderr.read()  # drained before waiting, so a chatty child cannot block on the pipe
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.stderr.close()
     if proc.returncode != 0:
-        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
         raise RuntimeError(f"exit {proc.returncode}: {tail[0]}")
-    return wall
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,7 @@ def interleaved(cases: Mapping[str, Case], *, runs: int, cwd: str, warmup: int =
     empty, stdout discarded. A case that fails is dropped from later rounds and reported with
     the last line of its stderr."""
     times: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
     errors: dict[str, str] = {}
     for round_no in range(warmup + runs):
         names = list(cases) if round_no % 2 == 0 else list(cases)[::-1]
@@ -58,13 +72,14 @@ def interleaved(cases: Mapping[str, Case], *, runs: int, cwd: str, warmup: int =
             if name in errors:
                 continue
             try:
-                wall = _run_once(cases[name].cmd, cases[name].env, cwd)
+                wall, used = _run_once(cases[name].cmd, cases[name].env, cwd)
             except RuntimeError as exc:
                 errors[name] = str(exc)
                 continue
             if round_no >= warmup:
                 times[name].append(wall)
-    return {name: Timed(name, tuple(times[name]), errors.get(name)) for name in cases}
+                cpu[name].append(used)
+    return {name: Timed(name, tuple(times[name]), tuple(cpu[name]), errors.get(name)) for name in cases}
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,19 @@ class ImportProfile:
 
     def cumulative(self, name: str) -> int:
         return max((e.cumulative_us for e in self.entries if e.name == name), default=0)
+
+    def children(self, name: str) -> list[ImportEntry]:
+        """The direct imports of ``name`` (the lines one level deeper just before it)."""
+        for i, e in enumerate(self.entries):
+            if e.name == name:
+                kids = []
+                for earlier in reversed(self.entries[:i]):
+                    if earlier.depth <= e.depth:
+                        break
+                    if earlier.depth == e.depth + 1:
+                        kids.append(earlier)
+                return sorted(kids, key=lambda k: -k.cumulative_us)
+        return []
 
     def chain(self, package: str) -> list[str]:
         """Who imported ``package``: its ancestors, outermost first (importtime prints a
