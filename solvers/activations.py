@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from solvers.checks import number
 from solvers.result import Plot, Result, SolverInputError, Step, Table
 
 INPUTS = ("points", "alpha")
@@ -95,7 +96,7 @@ class ActivationsResult(Result):
 def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) -> ActivationsResult:
     """Values and derivatives of every activation at ``points``; leaky slope ``alpha``."""
     xs = _points(points)
-    a = _number(alpha, "alpha")
+    a = number(alpha, "alpha")
     fns = functions(a)
     values = {n: [_r(v) for v in f(xs)] for n, (f, _) in fns.items()}
     derivs = {n: [_r(v) for v in df(xs)] for n, (_, df) in fns.items()}
@@ -154,7 +155,7 @@ def _points(value: list[float] | tuple[float, ...] | str) -> np.ndarray:
         items: list[Any] = [v for v in value.split(",") if v.strip()]
     else:
         items = list(value) if isinstance(value, (list, tuple)) else [value]
-    xs = np.array([_number(v, f"point {i}") for i, v in enumerate(items, 1)])
+    xs = np.array([number(v, f"point {i}") for i, v in enumerate(items, 1)])
     if xs.size == 0:
         raise SolverInputError("points is empty: give at least one number, e.g. -1,0,1")
     if np.any(np.abs(xs) > MAX_ABS):
@@ -162,18 +163,6 @@ def _points(value: list[float] | tuple[float, ...] | str) -> np.ndarray:
     if xs.size > MAX_POINTS:
         raise SolverInputError(f"points has {xs.size} numbers; at most {MAX_POINTS} (the Jacobian is points x points)")
     return xs
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool):
-        raise SolverInputError(f"{name} must be a number, got {value!r}")
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise SolverInputError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(x):
-        raise SolverInputError(f"{name} must be finite, got {value!r}")
-    return x
 
 
 def _r(v: float) -> float:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.checks import whole
 from solvers.result import Result, SolverInputError, Step, Table
 
 INPUTS = ("n", "d", "h", "c", "keep", "seed")
@@ -168,7 +169,7 @@ def solve(n: int = BOOK["n"], d: int = BOOK["d"], h: int = BOOK["h"], c: int = B
     keep : probability of keeping a hidden unit, in (0, 1]; 1 means no dropout
     seed : fixes the example and the dropout draws
     """
-    sizes = {name: _size(name, value) for name, value in (("n", n), ("d", d), ("h", h), ("c", c))}
+    sizes = {name: whole(name, value, 1, MAX_SIZE) for name, value in (("n", n), ("d", d), ("h", h), ("c", c))}
     keep = _keep(keep)
     seed = _seed(seed)
     n, d, h, c = sizes["n"], sizes["d"], sizes["h"], sizes["c"]
@@ -240,14 +241,6 @@ def random_inputs(seed: int) -> dict[str, Any]:
         "keep": float(rng.choice([0.5, 0.6, 0.75, 0.8, 0.9])),
         "seed": int(rng.integers(0, 10_000)),
     }
-
-
-def _size(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise SolverInputError(f"{name} must be a whole number between 1 and {MAX_SIZE}, got {value!r}")
-    if not 1 <= value <= MAX_SIZE:
-        raise SolverInputError(f"{name} must be between 1 and {MAX_SIZE}, got {value}")
-    return int(value)
 
 
 def _keep(value: Any) -> float:

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.checks import listed
 from solvers.result import Result, SolverInputError, Step, Table
 
 INPUTS = ("input", "layers", "compare", "bias")
@@ -336,7 +337,7 @@ def _whole(p: Any) -> int:
 
 def parse_stack(value: str | list[str], name: str) -> list[Layer]:
     """A comma string or a list of layer specs -> parsed layers."""
-    items = _listed(value, name)
+    items = listed(value, name, "a layer spec string or a list of them")
     specs = [str(s).strip() for s in items if str(s).strip()]
     if not specs:
         raise SolverInputError(f"{name} is empty: give at least one layer, {SPEC_HELP}")
@@ -346,17 +347,8 @@ def parse_stack(value: str | list[str], name: str) -> list[Layer]:
 def _compare_list(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     if value is None:
         return ()
-    items = [value] if isinstance(value, str) else _listed(value, "compare")
+    items = [value] if isinstance(value, str) else listed(value, "compare", "a layer spec string or a list of them")
     return tuple(str(v).strip() for v in items if str(v).strip())
-
-
-def _listed(value: Any, name: str) -> list[Any]:
-    """A comma string or a list, as a list; anything else is an input error naming ``name``."""
-    if isinstance(value, str):
-        return value.split(",")
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    raise SolverInputError(f"{name} must be a layer spec string or a list of them, got {value!r}")
 
 
 def _square(m: re.Match[str], where: str) -> int:

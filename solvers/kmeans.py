@@ -42,6 +42,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from solvers.checks import whole
 from solvers.result import Plot, Result, SolverInputError, Step, Table
 
 INPUTS = ("dataset", "k", "n", "seed", "restarts")
@@ -256,10 +257,10 @@ def solve(dataset: str = BOOK["dataset"], k: int | None = BOOK["k"], n: int = BO
     if not isinstance(dataset, str) or dataset.strip().lower() not in DATASETS:
         raise SolverInputError(f"dataset {dataset!r} is unknown; choose one of {', '.join(DATASETS)}")
     dataset = dataset.strip().lower()
-    k = DATASETS[dataset][0] if k is None else _whole("k", k, 1, MAX_K)
-    n = _whole("n", n, max(k, 3), MAX_N)
-    seed = _whole("seed", seed, 0, 2**32 - 1)
-    restarts = _whole("restarts", restarts, 1, 50)
+    k = DATASETS[dataset][0] if k is None else whole("k", k, 1, MAX_K)
+    n = whole("n", n, max(k, 3), MAX_N)
+    seed = whole("seed", seed, 0, 2**32 - 1)
+    restarts = whole("restarts", restarts, 1, 50)
 
     X, truth = make_dataset(dataset, n, seed)
     rng = np.random.default_rng([seed, 1])
@@ -380,11 +381,3 @@ def _rows(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
 
 def _r(x: float) -> float:
     return round(float(x), SHOWN_DECIMALS) + 0.0
-
-
-def _whole(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise SolverInputError(f"{name} must be a whole number between {low} and {high}, got {value!r}")
-    if not low <= value <= high:
-        raise SolverInputError(f"{name} must be between {low} and {high}, got {value}")
-    return int(value)

@@ -44,6 +44,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from solvers.checks import listed, number
 from solvers.result import Plot, Result, SolverInputError, Step, Table
 
 INPUTS = ("condition", "lr", "steps", "scale", "optimizers", "angle", "start", "tol")
@@ -179,13 +180,13 @@ def solve(
     """Run the optimisers on the quadratic; ``lr`` None means each one's default learning rate."""
     if not isinstance(scale, bool):
         raise SolverInputError(f"scale must be true or false, got {scale!r}")
-    kappa = _number(condition, "condition", low=1.0, high=MAX_CONDITION)
-    rate = None if lr is None else _number(lr, "lr", low=0.0, strict=True)
+    kappa = number(condition, "condition", low=1.0, high=MAX_CONDITION)
+    rate = None if lr is None else number(lr, "lr", low=0.0, strict=True)
     n_steps = _int(steps, "steps")
     names = _optimizers(optimizers)
-    theta = _number(angle, "angle")
+    theta = number(angle, "angle")
     w0 = _start(start)
-    tolerance = _number(tol, "tol", low=0.0, strict=True)
+    tolerance = number(tol, "tol", low=0.0, strict=True)
     A = hessian(kappa, theta)
     lam = np.linalg.eigvalsh(A)
     f0 = _loss(A, w0)
@@ -330,24 +331,8 @@ def _steps_text(r: dict[str, Any]) -> str:
     return "no convergence" if n is None else f"{n} step" + ("" if n == 1 else "s")
 
 
-def _number(value: Any, name: str, low: float | None = None, high: float | None = None, strict: bool = False) -> float:
-    if isinstance(value, bool):
-        raise SolverInputError(f"{name} must be a number, got {value!r}")
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise SolverInputError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(x):
-        raise SolverInputError(f"{name} must be finite, got {value!r}")
-    if low is not None and (x <= low if strict else x < low):
-        raise SolverInputError(f"{name} must be {'above' if strict else 'at least'} {low:g}, got {x:g}")
-    if high is not None and x > high:
-        raise SolverInputError(f"{name} must be at most {high:g}, got {x:g}")
-    return x
-
-
 def _int(value: Any, name: str) -> int:
-    x = _number(value, name, low=1.0, high=MAX_STEPS)
+    x = number(value, name, low=1.0, high=MAX_STEPS)
     if x != int(x):
         raise SolverInputError(f"{name} must be a whole number, got {value!r}")
     return int(x)
@@ -356,7 +341,7 @@ def _int(value: Any, name: str) -> int:
 def _optimizers(value: list[str] | str | None) -> tuple[str, ...]:
     if value is None:
         return tuple(OPTIMIZERS)
-    items = _listed(value, "optimizers")
+    items = listed(value, "optimizers")
     names = tuple(str(v).strip().lower() for v in items if str(v).strip())
     unknown = [n for n in names if n not in OPTIMIZERS]
     if unknown or not names:
@@ -366,18 +351,10 @@ def _optimizers(value: list[str] | str | None) -> tuple[str, ...]:
 
 
 def _start(value: list[float] | str) -> np.ndarray:
-    items = _listed(value, "start")
+    items = listed(value, "start")
     if len(items) != 2:
         raise SolverInputError(f"start must be two numbers w1,w2, got {value!r}")
-    return np.array([_number(v, f"start[{i}]", low=-MAX_START, high=MAX_START) for i, v in enumerate(items)])
-
-
-def _listed(value: Any, name: str) -> list[Any]:
-    if isinstance(value, str):
-        return value.split(",")
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    raise SolverInputError(f"{name} must be a comma-separated string or a list, got {value!r}")
+    return np.array([number(v, f"start[{i}]", low=-MAX_START, high=MAX_START) for i, v in enumerate(items)])
 
 
 def _r(v: float) -> float:

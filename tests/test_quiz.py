@@ -7,7 +7,6 @@ import os
 import sqlite3
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pexpect
 import pytest

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import solvers
 from drill.cli import app
-from drill.interview import plan, weakness
+from drill.interview import weakness
 from drill.session import Item, Session
 
 runner = CliRunner()

@@ -8,7 +8,7 @@ running the user's file against a reference (see drill.code_runner).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
