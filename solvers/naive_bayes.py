@@ -329,8 +329,8 @@ def random_inputs(seed: int) -> dict[str, Any]:
             examples.append(f"{label}: {' '.join(words)}")
         query = " ".join(rng.choice(_POSITIVE + _NEGATIVE + _SHARED + _UNSEEN) for _ in range(rng.randint(4, 6)))
         result = solve(examples=examples, query=query)
-        seen = len(query.split()) - sum(1 for w in query.split() if w in result.unseen)
-        if seen >= 2 and abs(result.probabilities["positive"] - 0.5) > 0.05:
+        seen = set(query.split()) - set(result.unseen)
+        if len(seen) >= 2 and abs(result.probabilities["positive"] - 0.5) > 0.05:
             return {"examples": examples, "query": query}
 
 
