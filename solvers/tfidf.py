@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from solvers.result import Result, SolverInputError, Step, Table
-from solvers.text import TermCounts, Tokenizer, count_terms, words
+from solvers.text import TermCounts, Tokenizer, count_terms
 
 INPUTS = ("docs", "query", "terms", "tf", "idf", "norm", "stem", "stop_words", "top")
 
@@ -423,4 +423,4 @@ def random_inputs(seed: int) -> dict[str, Any]:
             return {"docs": docs, "query": query}
 
 
-__all__ = ["BOOK_DOCS", "BOOK_QUERY", "BOOK_TERMS", "INPUTS", "TfidfResult", "random_inputs", "solve", "words"]
+__all__ = ["BOOK_DOCS", "BOOK_QUERY", "BOOK_TERMS", "INPUTS", "TfidfResult", "random_inputs", "solve"]
