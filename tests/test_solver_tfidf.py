@@ -231,3 +231,24 @@ def test_many_tied_documents_are_summarised():
     ties = next(s.value for s in r.steps if s.key == "ties")
     assert ties.startswith("tie: D1 = D2 = D3 = D4 = D5 = ... (40 documents)") and len(ties) < 200
     assert r.top == ["D1", "D2", "D3"]
+
+
+def test_benchmark_corpus_generator(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "benchmarks" / "tfidf_corpus.py"
+    spec = importlib.util.spec_from_file_location("tfidf_corpus", path)
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    (tmp_path / "mod.py").write_text(
+        '"""The module title line is long.\n\nA second paragraph with enough words here."""\n'
+        'def f():\n    """One line."""\n', encoding="utf-8")
+    (tmp_path / "site-packages").mkdir()
+    (tmp_path / "site-packages" / "lib.py").write_text('"""Third party."""\n', encoding="utf-8")
+    (tmp_path / "broken.py").write_text("def (:\n", encoding="utf-8")
+    whole = "The module title line is long. A second paragraph with enough words here."
+    assert corpus.build(tmp_path, min_docs=2) == [whole, "One line."]  # enough: no paragraphs
+    assert corpus.build(tmp_path, min_docs=10) == [  # short: paragraphs, then site-packages
+        whole, "One line.", "The module title line is long.", "A second paragraph with enough words here.",
+        "Third party."]
