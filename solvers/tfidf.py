@@ -345,7 +345,7 @@ def _small_steps(
              "w(d, t) = tf(c(d, t)) x idf(t), " + TF_KINDS[inputs["tf"]], note=note),
         Step("norms", "Document norms |w(d)|", column("norm", s.doc_norms), "|w(d)| = sqrt(sum over t of w(d, t)^2)"),
         Step("query_weights", "Query weights w(q, t)", Table(heads, _rows(s.query_weights[cols], _round4), ("Q",)),
-             f"query tokens {query_terms}, weighted like a document"),
+             f"query tokens {[_label(t, shown) for t in query_terms]}, weighted like a document"),
         Step("query_norm", "Query norm |w(q)|", _round4(s.query_norm), "|w(q)| = sqrt(sum over t of w(q, t)^2)"),
         Step("dots", "Dot products w(d) . w(q)", column("dot", s.dots), "sum over t of w(d, t) w(q, t)"),
         Step("scores", "Scores", column("score", s.scores), score_formula),
