@@ -103,3 +103,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, stdin, message):
     assert len(lines) == 1 and lines[0].startswith("drill: "), result.stderr
     assert message in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_a_large_corpus_is_recorded_by_file_name_and_can_be_solved_again(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("\n".join(f"doc {i} about cats and item{i % 7}" for i in range(150)) + "\n", encoding="utf-8")
+    first = json.loads(solve("tfidf", "--docs", str(path), "--query", "item3 cats", "--top", "3", "--json").stdout)
+    assert first["inputs"]["docs"] == str(path)
+    again_input = tmp_path / "again.json"
+    again_input.write_text(json.dumps(first["inputs"]), encoding="utf-8")
+    again = json.loads(solve("tfidf", "--input", str(again_input), "--json").stdout)
+    assert again["ranking"] == first["ranking"]

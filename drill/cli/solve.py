@@ -50,10 +50,13 @@ def solve_root(ctx: typer.Context, json_out: JsonOpt = False) -> None:
 
 
 def _emit(name: str, options: dict[str, Any], *, input_file: str | None, random: bool, seed: int | None,
-          json_out: bool, steps: bool) -> None:
+          json_out: bool, steps: bool, prepare: Any = None) -> None:
+    """Gather the inputs, let ``prepare`` adjust them (e.g. a file name into its lines), solve, print."""
     from drill.solving import gather_inputs, result_json, run
 
     inputs = gather_inputs(name, options, input_file=input_file, random=random, seed=seed)
+    if prepare is not None:
+        inputs = prepare(inputs)
     result = run(name, inputs)
     if json_out:
         typer.echo(result_json(result))
@@ -92,7 +95,16 @@ def tfidf(
     corpus: Any = TextLines(docs) if docs is not None else (list(doc) if doc else None)
     _emit("tfidf", dict(docs=corpus, query=query, terms=_csv(terms), tf=tf, idf=idf, norm=norm, top=top,
                         stem=stem, stop_words=stop_words),
-          input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
+          input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps, prepare=_docs_file)
+
+
+def _docs_file(inputs: dict[str, Any]) -> dict[str, Any]:
+    """In an --input mapping, `docs: FILE` (what --json records for a large corpus) names a file."""
+    from drill.solving import TextLines
+
+    if isinstance(inputs.get("docs"), str):
+        return {**inputs, "docs": TextLines(inputs["docs"])}
+    return inputs
 
 
 @app.command("naive-bayes")
