@@ -9,7 +9,6 @@ faults are reported every time. The cache can be deleted at any time.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -81,6 +80,8 @@ def load_banks_cached(files: Iterable[Path]) -> list[Bank]:
         except OSError as exc:
             faults.append((str(path), 0, f"cannot read: {exc.strerror}"))
             continue
+        import hashlib  # only when a file changed
+
         digest = hashlib.sha256(raw).hexdigest()
         changed = True
         if entry and entry.sha256 == digest and entry.bank.file == str(path):
@@ -100,7 +101,7 @@ def load_banks_cached(files: Iterable[Path]) -> list[Bank]:
     faults += check_duplicates(banks)
     if faults:
         raise BankError(faults)
-    if changed or set(fresh) != set(cached):
+    if changed or not fresh.keys() <= cached.keys():
         _write_cache(cache_path, {**cached, **fresh})
     return banks
 

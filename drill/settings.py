@@ -7,7 +7,6 @@ where it came from, so `drill config` can say why a setting has the value it has
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +53,8 @@ def load_settings(path: Path | None = None) -> Settings:
     values = dict(DEFAULTS)
     sources = {k: "default" for k in DEFAULTS}
     if path.is_file():
+        import tomllib
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
