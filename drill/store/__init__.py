@@ -91,6 +91,12 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
+        except sqlite3.OperationalError as exc:
+            if "unable to open" in str(exc):
+                raise StoreError(f"{self.path}: cannot open the database (check the path and permissions)") from None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{self.path}: database is locked by another process; try again") from None
+            raise StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched") from None
         return db
