@@ -12,7 +12,9 @@ Distributions (deterministic for a seed, relative to the generation time ``now``
   months (exponential, mean 40 days, capped at a year) with 7% overdue by up to 30 days;
   (re)learning cards due within a day either side of ``now``; ten cards first seen today.
 - reviews: 25 per card on average (Poisson around a per-card rate, at least one), spread over
-  the card's history within the last two years, one session per study day; the first review of
+  the card's history within the last two years, denser early (time since the first review
+  ~ span * U^2, as intervals grow), so about 114,000 fall in the last 12 weeks and about
+  1,100 on the last day; one session per study day; the first review of
   a card has no state before, later ones are mostly in review state; 88% pass in review state;
   ratings, scores and durations (log-normal, median 25 s) follow from passing; the FSRS card
   JSON before and after is stored as drill stores it.
@@ -34,6 +36,7 @@ import numpy as np
 
 from drill.store import Store, iso, study_day
 
+VERSION = 2  # bumped when the distributions change, so benchmarks/run regenerates the store
 HISTORY_DAYS = 730
 REVIEW, LEARNING, RELEARNING = 2, 1, 3
 
@@ -82,7 +85,7 @@ def generate(home: Path, *, cards: int = 20_000, reviews: int = 500_000, seed: i
         else:
             start = day0 + timedelta(days=float(rng.uniform(0, HISTORY_DAYS - 30)))
         span = (now - start).total_seconds()
-        offsets = np.sort(rng.uniform(0, span, n))
+        offsets = np.sort(span * rng.random(n) ** 2)  # denser early: intervals grow as a card is learnt
         offsets[0] = 0.0
         states_before = rng.choice([REVIEW, LEARNING, RELEARNING], n, p=[0.85, 0.10, 0.05])
         passed = np.where(states_before == REVIEW, rng.random(n) < 0.88, rng.random(n) < 0.7)
