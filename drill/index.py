@@ -9,6 +9,7 @@ faults are reported every time. The cache can be deleted at any time.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from dataclasses import dataclass
@@ -37,12 +38,15 @@ def _cache_file() -> Path:
 
 
 def _read_cache(path: Path) -> dict[str, _Entry]:
+    gc.disable()  # the cache is one large acyclic tree: collecting while it loads only costs time
     try:
         with path.open("rb") as fh:
             data = pickle.load(fh)
         return data if isinstance(data, dict) else {}
     except Exception:  # a missing, truncated or foreign cache is simply rebuilt
         return {}
+    finally:
+        gc.enable()
 
 
 def _write_cache(path: Path, entries: dict[str, _Entry]) -> None:
@@ -101,8 +105,8 @@ def load_banks_cached(files: Iterable[Path]) -> list[Bank]:
     faults += check_duplicates(banks)
     if faults:
         raise BankError(faults)
-    if changed or not fresh.keys() <= cached.keys():
-        _write_cache(cache_path, {**cached, **fresh})
+    if changed or fresh.keys() != cached.keys():
+        _write_cache(cache_path, fresh)  # only what this run loaded: no stale banks slowing every start
     return banks
 
 

@@ -189,7 +189,7 @@ def review_items(catalog: Catalog, filters: Filters, store: Store, *, new_limit:
     """Every due card (most overdue first), then new questions up to today's new-card limit."""
     now = now or store.clock()
     selected = {q.id: q for q in catalog.select(filters)}
-    due = [selected[qid] for qid, _ in store.due(now) if qid in selected]
+    due = [selected[qid] for qid in store.due(now) if qid in selected]
     known = store.known_ids()
     room = max(0, new_limit - store.new_introduced_on(study_day(now)))
     new = [q for q in selected.values() if q.id not in known][:room]

@@ -64,33 +64,42 @@ def _day_start(day: str) -> datetime:
 
 
 def streak(store: Store, today: str) -> int:
-    days = [d for (d,) in store.query("SELECT DISTINCT day FROM reviews ORDER BY day DESC LIMIT 4000")]
-    if not days:
-        return 0
+    """Consecutive study days with reviews, ending today (or yesterday: the streak survives
+    until today's study day ends). Reads days newest first and stops at the first gap."""
     expected = date.fromisoformat(today)
-    if days[0] != today:  # a streak survives until today's study day ends
-        expected -= timedelta(days=1)
     count = 0
-    for d in days:
-        if d == expected.isoformat():
-            count += 1
+    for i, (day,) in enumerate(store.iterate(
+            "SELECT DISTINCT day FROM reviews WHERE day <= ? ORDER BY day DESC", (today,))):
+        if i == 0 and day != today:
             expected -= timedelta(days=1)
-        elif d < expected.isoformat():
+        if day != expected.isoformat():
             break
+        count += 1
+        expected -= timedelta(days=1)
     return count
 
 
-def status(store: Store, catalog: Catalog, new_limit: int, now: datetime | None = None) -> Status:
-    now = now or store.clock()
+@dataclass(frozen=True)
+class _Counts:
+    status: Status
+    due: list[str]
+    known: set[str]
+
+
+def _counts(store: Store, catalog: Catalog, new_limit: int, now: datetime) -> _Counts:
     today = study_day(now)
     ids = {q.id for q in catalog.questions}
-    due = [qid for qid, _ in store.due(now) if qid in ids]
+    due = [qid for qid in store.due(now) if qid in ids]
     known = store.known_ids()
-    new_total = len(ids - known)
     room = max(0, new_limit - store.new_introduced_on(today))
     reviewed = store.query("SELECT COUNT(*) FROM reviews WHERE day = ?", (today,))[0][0]
-    return Status(len(due), min(room, new_total), reviewed, streak(store, today), store.next_due(),
-                  len(known - ids))
+    st = Status(len(due), min(room, len(ids - known)), reviewed, streak(store, today), store.next_due(),
+                len(known - ids))
+    return _Counts(st, due, known)
+
+
+def status(store: Store, catalog: Catalog, new_limit: int, now: datetime | None = None) -> Status:
+    return _counts(store, catalog, new_limit, now or store.clock()).status
 
 
 def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int, weeks: int = 12,
@@ -99,9 +108,9 @@ def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int,
     today = study_day(now)
     selected = {q.id: q for q in catalog.select(filters)}
     all_ids = {q.id for q in catalog.questions}
-    st = status(store, catalog, new_limit, now)
-    known = store.known_ids()
-    due_now = sum(1 for qid, _ in store.due(now) if qid in selected)
+    counts = _counts(store, catalog, new_limit, now)
+    st, known = counts.status, counts.known
+    due_now = sum(1 for qid in counts.due if qid in selected)
     new_available = min(st.new_available, sum(1 for q in selected if q not in known))
 
     passed_by_q = {
@@ -129,9 +138,11 @@ def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int,
         (start_day,))
     per_day = [{"day": d, "reviews": n, "seconds": (ms or 0) / 1000, "passed": p} for d, n, ms, p in per_day_rows]
 
-    dues = [d for d, qid in store.query("SELECT due, question_id FROM cards ORDER BY due") if qid in selected]
-    forecast = []
     first = date.fromisoformat(today)
+    horizon = iso(_day_start((first + timedelta(days=14)).isoformat()))
+    dues = [d for d, qid in store.query("SELECT due, question_id FROM cards WHERE due < ? ORDER BY due", (horizon,))
+            if qid in selected]
+    forecast = []
     for i in range(14):
         day = (first + timedelta(days=i)).isoformat()
         end = iso(_day_start((first + timedelta(days=i + 1)).isoformat()))

@@ -130,3 +130,23 @@ def test_retention_counts_only_reviews_of_mature_cards(tmp_path):
         stats = compute(store, Catalog([b for b in cat.banks if b.name == "mini"]), Filters(), new_limit=10)
     assert stats.retention == 2 / 3
     assert stats.by_topic[0] == {"name": "optimisation", "retention": 0.5, "reviews": 2}
+
+
+def test_streak_counts_consecutive_study_days_and_survives_until_today_ends(tmp_path):
+    from drill.stats import streak
+
+    with Store(tmp_path / "s.db") as store:
+        def review_on(*days):
+            store.db.execute("DELETE FROM reviews")
+            for d in days:
+                store.db.execute("INSERT INTO reviews(question_id, reviewed_at, day, score, passed, rating, duration_ms,"
+                                 " card_after) VALUES ('q', 'x', ?, 1, 1, 3, 0, '{}')", (d,))
+
+        review_on("2026-05-10", "2026-05-09", "2026-05-08", "2026-05-06", "2026-05-05")
+        assert streak(store, "2026-05-10") == 3
+        assert streak(store, "2026-05-11") == 3  # not yet reviewed today: the streak is still alive
+        assert streak(store, "2026-05-12") == 0
+        review_on("2026-05-10", "2026-05-10")
+        assert streak(store, "2026-05-10") == 1
+        review_on()
+        assert streak(store, "2026-05-10") == 0

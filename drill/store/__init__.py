@@ -166,15 +166,15 @@ class Store:
         for row in self._run("SELECT question_id, state, due, card, reps, lapses FROM cards"):
             yield _card_row(row)
 
-    def due(self, now: datetime | None = None, limit: int | None = None) -> list[tuple[str, datetime]]:
-        """Question ids due at ``now``, most overdue first (uses the index on due)."""
+    def due(self, now: datetime | None = None, limit: int | None = None) -> list[str]:
+        """Question ids due at ``now``, most overdue first (an index range scan, no parsing)."""
         now = now or self.clock()
-        sql = "SELECT question_id, due FROM cards WHERE due <= ? ORDER BY due"
+        sql = "SELECT question_id FROM cards WHERE due <= ? ORDER BY due"
         args: list[Any] = [iso(now)]
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
-        return [(q, parse_iso(d)) for q, d in self._run(sql, args)]
+        return [q for (q,) in self._run(sql, args)]
 
     def known_ids(self) -> set[str]:
         return {q for (q,) in self._run("SELECT question_id FROM cards")}
@@ -205,6 +205,10 @@ class Store:
     def query(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
         """Read-only queries for stats; kept here so SQL stays behind this module."""
         return self._run(sql, args).fetchall()
+
+    def iterate(self, sql: str, args: Iterable[Any] = ()) -> Iterator[tuple]:
+        """Rows one at a time, for a reader that stops early."""
+        return iter(self._run(sql, args))
 
     # --- interviews ---------------------------------------------------------------------
 

@@ -55,7 +55,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
             variant_seed INTEGER             -- the seed of a fresh exercise variant, if any
         )""")
     db.execute("CREATE INDEX reviews_question ON reviews(question_id, reviewed_at)")
-    db.execute("CREATE INDEX reviews_day ON reviews(day)")
+    db.execute("CREATE INDEX reviews_day ON reviews(day, passed, duration_ms)")  # covers the per-day stats
     # covers the retention query of `drill stats` without touching the table
     db.execute("CREATE INDEX reviews_retention ON reviews(state_before, question_id, passed)")
 
