@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -40,16 +41,21 @@ class Catalog:
     def __init__(self, banks: Iterable[Bank]):
         self.banks = list(banks)
         self.questions = [q for b in self.banks for q in b.questions]
-        self._by_key: dict[str, Question] = {}
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Question]:
+        """Ids, refs (lower-cased) and unambiguous slugs; built on the first look-up only."""
+        by_key: dict[str, Question] = {}
         for q in self.questions:
-            self._by_key.setdefault(q.id, q)
-            self._by_key.setdefault(q.ref.lower(), q)
+            by_key.setdefault(q.id, q)
+            by_key.setdefault(q.ref.lower(), q)
         slugs: dict[str, list[Question]] = {}
         for q in self.questions:
             slugs.setdefault(q.slug, []).append(q)
         for slug, qs in slugs.items():
             if len(qs) == 1:
-                self._by_key.setdefault(slug, qs[0])
+                by_key.setdefault(slug, qs[0])
+        return by_key
 
     def get(self, key: str) -> Question:
         """A question by id, ref (any case) or unambiguous slug; NotFoundError suggests close ids."""

@@ -38,7 +38,9 @@ def _cache_file() -> Path:
 
 
 def _read_cache(path: Path) -> dict[str, _Entry]:
-    gc.disable()  # the cache is one large acyclic tree: collecting while it loads only costs time
+    # The cache is one large tree of objects that live as long as the process: collecting
+    # while it loads, or scanning it again at every later collection, only costs time.
+    gc.disable()
     try:
         with path.open("rb") as fh:
             data = pickle.load(fh)
@@ -46,6 +48,7 @@ def _read_cache(path: Path) -> dict[str, _Entry]:
     except Exception:  # a missing, truncated or foreign cache is simply rebuilt
         return {}
     finally:
+        gc.freeze()
         gc.enable()
 
 
