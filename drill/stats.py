@@ -14,7 +14,6 @@ from typing import Any
 from drill.catalog import Catalog, Filters
 from drill.store import DAY_START_HOUR, Store, iso, study_day
 
-REVIEW_STATE = 2  # fsrs.State.Review, without importing fsrs here
 
 
 @dataclass(frozen=True)
@@ -115,8 +114,7 @@ def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int,
 
     passed_by_q = {
         qid: (ok, n) for qid, ok, n in store.query(
-            "SELECT question_id, SUM(passed), COUNT(*) FROM reviews WHERE state_before = ? GROUP BY question_id",
-            (REVIEW_STATE,))
+            "SELECT question_id, mature_passed, mature_reviews FROM cards WHERE mature_reviews > 0")
         if qid in selected
     }
     ok_all = sum(ok for ok, _ in passed_by_q.values())

@@ -15,13 +15,14 @@ from drill.store.migrations import LATEST, MIGRATIONS
 runner = CliRunner()
 
 EXPECTED_TABLES = {
-    "cards": ["question_id", "state", "due", "card", "reps", "lapses", "first_seen", "first_day"],
+    "cards": ["question_id", "state", "due", "card", "reps", "lapses", "first_seen", "first_day", "mature_reviews",
+              "mature_passed"],
     "sessions": ["id", "kind", "started", "ended"],
     "reviews": ["id", "question_id", "session_id", "reviewed_at", "day", "score", "passed", "rating",
                 "duration_ms", "state_before", "card_before", "card_after", "variant_seed"],
     "interviews": ["id", "session_id", "started", "minutes", "seed", "score", "report"],
 }
-EXPECTED_INDEXES = {"cards_due", "cards_first_day", "reviews_question", "reviews_day", "reviews_retention"}
+EXPECTED_INDEXES = {"cards_due", "cards_first_day", "reviews_question", "reviews_day"}
 
 
 def schema(db: sqlite3.Connection) -> tuple[dict, set]:
@@ -47,7 +48,8 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path):
         for _, fn in MIGRATIONS[:version]:
             fn(db)
         db.execute(f"PRAGMA user_version = {version}")
-        db.execute("INSERT INTO cards VALUES ('b/q', 2, '2026-01-01T00:00:00.000000', '{}', 3, 0, 'x', '2025-12-01')")
+        db.execute("INSERT INTO cards(question_id, state, due, card, reps, lapses, first_seen, first_day) "
+                   "VALUES ('b/q', 2, '2026-01-01T00:00:00.000000', '{}', 3, 0, 'x', '2025-12-01')")
         db.close()
         with Store(path) as store:
             assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
@@ -80,7 +82,8 @@ def test_stats_json_keys_and_orphans_and_forget(mini_banks, drill_home):
     answers = "b\n---\n3\n---\nsubtract the learning rate times the gradient\n---\n"
     runner.invoke(app, ["quiz", "--bank", "mini", "--json", "--seed", "4"], input=answers)
     with Store() as store:  # a card whose question no longer exists
-        store.db.execute("INSERT INTO cards VALUES ('gone/q', 2, '2030-01-01T00:00:00.000000', '{}', 1, 0, 'x', 'y')")
+        store.db.execute("INSERT INTO cards(question_id, state, due, card, reps, lapses, first_seen, first_day) "
+                         "VALUES ('gone/q', 2, '2030-01-01T00:00:00.000000', '{}', 1, 0, 'x', 'y')")
     result = runner.invoke(app, ["stats", "--json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -106,30 +109,27 @@ def test_status_screen_counts(mini_banks, drill_home):
     assert "Streak          1 day" in after.stdout
 
 
-def test_retention_counts_only_reviews_of_mature_cards(tmp_path):
+def test_retention_counts_only_reviews_of_mature_cards(tmp_path, mini_banks):
     from drill.catalog import Catalog, Filters
     from drill.index import load_catalog
     from drill.stats import compute
+    from drill.store import ReviewRecord
 
     now = datetime(2026, 5, 1, 12, tzinfo=timezone.utc)
     with Store(tmp_path / "r.db", clock=lambda: now) as store:
-        rows = [("mini/gd-update", 2, 1), ("mini/gd-update", 2, 0), ("mini/gd-update", 1, 0), ("mini/pick-relu", 2, 1)]
+        # (question, FSRS state before the review, passed): state 2 is "review", 1 "learning"
+        rows = [("mini/gd-update", 2, True), ("mini/gd-update", 2, False), ("mini/gd-update", 1, False),
+                ("mini/pick-relu", 2, True), ("mini/pick-relu", None, False)]
         for i, (qid, state, passed) in enumerate(rows):
-            at = (now - timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.%f")
-            store.db.execute(
-                "INSERT INTO reviews(question_id, reviewed_at, day, score, passed, rating, duration_ms, state_before,"
-                " card_after) VALUES (?, ?, '2026-05-01', ?, ?, 3, 1000, ?, '{}')", (qid, at, passed, passed, state))
-        import os
-        from pathlib import Path
-
-        os.environ["DRILL_BANKS"] = str(Path(__file__).parent / "fixtures" / "banks")
-        try:
-            cat = load_catalog()
-        finally:
-            del os.environ["DRILL_BANKS"]
+            store.record(ReviewRecord(
+                question_id=qid, reviewed_at=now - timedelta(minutes=10 - i), score=float(passed), passed=passed,
+                rating=3 if passed else 1, duration_ms=1000, card_before=None if state is None else {"state": state},
+                card_after={"state": 2}, state_after=2, due_after=now + timedelta(days=1)))
+        cat = load_catalog()
         stats = compute(store, Catalog([b for b in cat.banks if b.name == "mini"]), Filters(), new_limit=10)
     assert stats.retention == 2 / 3
     assert stats.by_topic[0] == {"name": "optimisation", "retention": 0.5, "reviews": 2}
+    assert stats.by_bank == [{"name": "mini", "retention": 2 / 3, "reviews": 3}]
 
 
 def test_streak_counts_consecutive_study_days_and_survives_until_today_ends(tmp_path):

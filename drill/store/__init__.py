@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,6 +22,8 @@ from drill.store.migrations import LATEST, migrate
 
 Clock = Callable[[], datetime]
 DAY_START_HOUR = 4  # a study day starts at 4 a.m. local time, as in Anki
+LOCK_WAIT = 10.0  # seconds to wait for another drill process holding the database
+REVIEW_STATE = 2  # fsrs.State.Review: reviews made in it count toward retention
 
 
 def utc_now() -> datetime:
@@ -80,9 +83,24 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"{self.path.parent}: cannot create the data directory ({exc.strerror})") from None
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                return self._setup()
+            except sqlite3.OperationalError as exc:
+                # Two processes creating or migrating the file at the same moment can get SQLITE_BUSY
+                # without the busy handler being consulted (journal-mode change, schema upgrade): retry.
+                if ("locked" in str(exc) or "busy" in str(exc)) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise self._open_error(exc) from None
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched") from None
+
+    def _setup(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=LOCK_WAIT)
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            db.execute("PRAGMA busy_timeout = 10000")
+            db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT * 1000)}")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > LATEST:
                 raise StoreError(f"{self.path}: made by a newer drill (schema {version}, this drill knows {LATEST})")
@@ -91,15 +109,17 @@ class Store:
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             migrate(db)
-        except sqlite3.OperationalError as exc:
-            if "unable to open" in str(exc):
-                raise StoreError(f"{self.path}: cannot open the database (check the path and permissions)") from None
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"{self.path}: database is locked by another process; try again") from None
-            raise StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched") from None
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched") from None
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _open_error(self, exc: sqlite3.OperationalError) -> StoreError:
+        if "unable to open" in str(exc):
+            return StoreError(f"{self.path}: cannot open the database (check the path and permissions)")
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StoreError(f"{self.path}: database is locked by another process; try again")
+        return StoreError(f"{self.path}: not a drill database or damaged ({exc}); left untouched")
 
     def close(self) -> None:
         self.db.close()
@@ -143,13 +163,18 @@ class Store:
                  state_before, json.dumps(r.card_before) if r.card_before else None, json.dumps(r.card_after),
                  r.variant_seed),
             )
+            mature = int(state_before == REVIEW_STATE)
             self._run(
-                """INSERT INTO cards(question_id, state, due, card, reps, lapses, first_seen, first_day)
-                   VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+                """INSERT INTO cards(question_id, state, due, card, reps, lapses, first_seen, first_day,
+                       mature_reviews, mature_passed)
+                   VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?, ?)
                    ON CONFLICT(question_id) DO UPDATE SET state = excluded.state, due = excluded.due,
                        card = excluded.card, reps = reps + 1,
-                       lapses = lapses + (CASE WHEN ? = 1 AND state = 2 THEN 1 ELSE 0 END)""",
-                (r.question_id, r.state_after, iso(r.due_after), json.dumps(r.card_after), 0, at, day, r.rating),
+                       lapses = lapses + (CASE WHEN ? = 1 AND state = 2 THEN 1 ELSE 0 END),
+                       mature_reviews = mature_reviews + excluded.mature_reviews,
+                       mature_passed = mature_passed + excluded.mature_passed""",
+                (r.question_id, r.state_after, iso(r.due_after), json.dumps(r.card_after), at, day,
+                 mature, mature * int(r.passed), r.rating),
             )
             self._run("COMMIT")
         except BaseException:

@@ -27,7 +27,9 @@ def m001_initial(db: sqlite3.Connection) -> None:
             reps INTEGER NOT NULL DEFAULT 0,
             lapses INTEGER NOT NULL DEFAULT 0,
             first_seen TEXT NOT NULL,
-            first_day TEXT NOT NULL          -- study day the card was first reviewed (new-card limit)
+            first_day TEXT NOT NULL,         -- study day the card was first reviewed (new-card limit)
+            mature_reviews INTEGER NOT NULL DEFAULT 0,  -- reviews made in review state (retention's base)
+            mature_passed INTEGER NOT NULL DEFAULT 0    -- of which passed
         )""")
     db.execute("CREATE INDEX cards_due ON cards(due)")
     db.execute("CREATE INDEX cards_first_day ON cards(first_day)")
@@ -56,8 +58,6 @@ def m001_initial(db: sqlite3.Connection) -> None:
         )""")
     db.execute("CREATE INDEX reviews_question ON reviews(question_id, reviewed_at)")
     db.execute("CREATE INDEX reviews_day ON reviews(day, passed, duration_ms)")  # covers the per-day stats
-    # covers the retention query of `drill stats` without touching the table
-    db.execute("CREATE INDEX reviews_retention ON reviews(state_before, question_id, passed)")
 
 
 @migration
@@ -80,7 +80,7 @@ def migrate(db: sqlite3.Connection) -> int:
     for number, fn in MIGRATIONS:
         if number <= version:
             continue
-        db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")  # outside the try: if it fails there is nothing to roll back
         try:
             # re-read inside the lock: another process may have migrated meanwhile
             if db.execute("PRAGMA user_version").fetchone()[0] >= number:
@@ -90,7 +90,8 @@ def migrate(db: sqlite3.Connection) -> int:
             db.execute(f"PRAGMA user_version = {number}")
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         version = number
     return version
