@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from drill.errors import BankError
-from solvers import REGISTRY as SOLVERS
 
 KINDS = ("concept", "exercise", "choice", "code")
 ANSWER_TYPES = ("number", "label", "ranking", "set", "matrix", "bool")
@@ -330,7 +329,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
     if kind == "exercise":
         if not isinstance(solver, str):
             faults.add(line, f"{qid}: an exercise needs a solver")
-        elif solver not in SOLVERS:
+        elif solver not in _solver_names():
             faults.add(_line(item, "solver"), f"{qid}: unknown solver {solver!r}")
         if not isinstance(inputs, dict):
             faults.add(_line(item, "inputs"), f"{qid}: inputs must be a mapping")
@@ -360,6 +359,12 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         correct=correct.lower() if isinstance(correct, str) else None,
         code=code if isinstance(code, str) else None, file=file, line=line,
     )
+
+
+def _solver_names() -> dict:
+    from solvers import REGISTRY  # only when parsing an exercise: cached loads never need it
+
+    return REGISTRY
 
 
 def _parse_expect(value: Any, qid: str, line: int, faults: _Faults) -> Expect | None:

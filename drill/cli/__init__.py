@@ -1,20 +1,57 @@
 """The `drill` command: a thin Typer layer over the core.
 
-Each module here holds one family of commands; they are joined below. Every core error
+Each module here holds one family of commands; the root group (below) imports and builds only
+the one being run. Every core error
 (DrillError) becomes one line on stderr and exit 2 in `DrillGroup.invoke`, the one place
 where errors turn into messages.
 """
 
 
-from typing import Annotated
+import functools
+import importlib
+from typing import Annotated, Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from drill.errors import BankError, DrillError
 
 
+# Every command, the module that defines it, and the line `drill --help` shows for it. Only
+# the module of the command being run is imported and built: start-up stays close to typer's own.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "list": ("drill.cli.browse", "List questions: id, ref, kind, topics, first line."),
+    "show": ("drill.cli.browse", "Show one question by id or ref."),
+    "validate": ("drill.cli.browse", "Check banks: schema, ids, patterns, exercises re-solved."),
+    "quiz": ("drill.cli.practice", "Ask, grade, reveal the model answer, rate your recall."),
+    "review": ("drill.cli.practice", "Review what is due, then today's new questions."),
+    "interview": ("drill.cli.practice", "A timed mock interview with a scored report."),
+    "check": ("drill.cli.check", "Grade one answer without recording it (exit 0/1)."),
+    "solve": ("drill.cli.solve", "Worked solutions of the book's exercises."),
+    "stats": ("drill.cli.progress", "Retention by topic, reviews per day, forecast."),
+    "forget": ("drill.cli.progress", "Drop one card and its review history."),
+    "export": ("drill.cli.share", "Export to Anki or a markdown study guide."),
+    "config": ("drill.cli.share", "Show the effective settings and their sources."),
+    "new": ("drill.cli.share", "Create a starter bank."),
+}
+
+
 class DrillGroup(TyperGroup):
+    """The root group: commands are built on demand, errors become messages (the one place)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return None
+        return _build(COMMANDS[name][0]).get(name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
     def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
         try:
             return super().invoke(ctx)
@@ -62,15 +99,15 @@ def root(
         show_status()
 
 
-def _register() -> None:
-    from drill.cli import browse, check, practice, progress, share, solve
-
-    for module in (browse, check, practice, progress, share):
-        module.register(app)
-    app.add_typer(solve.app, name="solve", rich_help_panel="Solve")
-
-
-_register()
+@functools.lru_cache(maxsize=None)
+def _build(module_name: str) -> dict[str, Any]:
+    """Import one command module and build its commands with typer, by name."""
+    module = importlib.import_module(module_name)
+    holder = typer.Typer(rich_markup_mode=None)
+    module.register(holder)
+    built = typer.main.get_command(holder)
+    commands = getattr(built, "commands", None)  # several commands: a group holding them
+    return dict(commands) if commands is not None else {built.name or "": built}
 
 
 def main() -> None:

@@ -24,6 +24,10 @@ RandomOpt = Annotated[bool, typer.Option("--random", help="Solve a fresh random 
 StepsOpt = Annotated[bool, typer.Option("--steps/--no-steps", help="Show every step, or only the answer.")]
 
 
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="solve")
+
+
 @app.callback()
 def solve_root(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     if ctx.invoked_subcommand is not None:
