@@ -219,3 +219,17 @@ def test_real_terminal_quiz_types_sees_feedback_rates_and_quits(mini_banks, dril
     child.expect(pexpect.EOF)
     db = sqlite3.connect(drill_home / "drill.sqlite3")
     assert db.execute("SELECT question_id, rating FROM reviews").fetchall() == [("mini/gd-update", 2)]
+
+
+def test_review_command_from_a_pipe_takes_new_questions_up_to_the_daily_limit(mini_banks, drill_home):
+    drill_home.mkdir(parents=True)
+    (drill_home / "config.toml").write_text("new_per_day = 2\n")
+    first = runner.invoke(app, ["review", "--bank", "mini", "--json"], input="b\n---\nb\n---\nb\n---\n")
+    assert first.exit_code == 0, first.output
+    assert len(first.stdout.splitlines()) == 2  # two new questions today, then the limit
+    again = runner.invoke(app, ["review", "--bank", "mini", "--json"], input="b\n---\n" * 3)
+    records = [json.loads(line) for line in again.stdout.splitlines()]
+    # nothing new is left for today; only cards already due (failed ones, due within minutes) could come back
+    assert all(r["id"] in {json.loads(x)["id"] for x in first.stdout.splitlines()} for r in records)
+    empty = runner.invoke(app, ["review", "--bank", "nope-no-such"], input="")
+    assert empty.exit_code == 2

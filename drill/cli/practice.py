@@ -78,7 +78,7 @@ def review_cmd(
         if not items:
             from drill.cli.progress import next_due_line
 
-            typer.echo(f"Nothing due. {next_due_line(recorder.store)}")
+            typer.echo(f"Nothing due. {next_due_line(recorder.store)}", err=json_out)  # keep --json output clean
             return
         _run(Session(items, recorder), json_out)
     finally:
