@@ -457,8 +457,8 @@ def check_duplicates(banks: Iterable[Bank]) -> list[tuple[str, int, str]]:
     return faults
 
 
-def load_banks(files: Iterable[Path]) -> list[Bank]:
-    """Load and validate the schema of every file; raise BankError listing every fault."""
+def read_banks(files: Iterable[Path]) -> tuple[list[Bank], list[tuple[str, int, str]]]:
+    """Parse every file (no cache); the banks that parsed, and every fault including duplicates."""
     banks: list[Bank] = []
     faults: list[tuple[str, int, str]] = []
     for path in files:
@@ -466,7 +466,12 @@ def load_banks(files: Iterable[Path]) -> list[Bank]:
         faults += bank_faults
         if bank is not None:
             banks.append(bank)
-    faults += check_duplicates(banks)
+    return banks, faults + check_duplicates(banks)
+
+
+def load_banks(files: Iterable[Path]) -> list[Bank]:
+    """Load and validate the schema of every file; raise BankError listing every fault."""
+    banks, faults = read_banks(files)
     if faults:
         raise BankError(faults)
     return banks

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from drill.bank import Bank, check_duplicates, read_bank_file
+from drill.bank import Bank, read_banks
 from drill.errors import BankError
 
 
@@ -32,15 +32,9 @@ class Report:
 
 
 def validate_files(files: Iterable[Path]) -> Report:
-    banks: list[Bank] = []
-    faults: list[tuple[str, int, str]] = []
-    for path in files:
-        bank, bank_faults = read_bank_file(path)
-        faults += bank_faults
-        if bank is not None:
-            banks.append(bank)
-            faults += exercise_faults(bank)
-    faults += check_duplicates(banks)
+    banks, faults = read_banks(files)
+    for bank in banks:
+        faults += exercise_faults(bank)
     return Report(len(banks), sum(len(b.questions) for b in banks), tuple(faults))
 
 
