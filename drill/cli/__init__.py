@@ -81,10 +81,7 @@ def root(
     no_color: Annotated[bool, typer.Option("--no-color", help="Plain text output, no colours.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
-    """Quiz yourself, get graded, review on schedule, and solve the book's exercises step by step.
-
-    Run without a command for today's status.
-    """
+    """The root: global options, and the status screen when no command is given."""
     from drill.view import set_no_color
 
     set_no_color(no_color)
@@ -111,4 +108,12 @@ def _build(module_name: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader went away (`drill list | head`): leave quietly, as the Python docs advise.
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
