@@ -19,9 +19,13 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SPACE = re.compile(r"\s+")
 
 
+# British and American spellings meet: normalise -> normalize, regularisation -> regularization.
+_ISE = re.compile(r"^(\w{3,})is(e|ed|es|ing|ation|ations|er|ers)$")
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return _STEMMER.stemWord(_ISE.sub(r"\1iz\2", word))
 
 
 def fold(text: str) -> str:
