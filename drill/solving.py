@@ -62,6 +62,13 @@ def read_lines(path: str) -> Iterator[str]:
     return _stream(fh, path)
 
 
+def stdin_lines() -> Iterator[str]:
+    """Lines of standard input, decoded as UTF-8, for `--docs -` and `--train -`."""
+    import io
+
+    return _stream(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"), "stdin")
+
+
 def _stream(fh, path: str) -> Iterator[str]:  # noqa: ANN001
     line_no = 0
     with fh:

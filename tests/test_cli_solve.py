@@ -114,3 +114,13 @@ def test_a_large_corpus_is_recorded_by_file_name_and_can_be_solved_again(tmp_pat
     again_input.write_text(json.dumps(first["inputs"]), encoding="utf-8")
     again = json.loads(solve("tfidf", "--input", str(again_input), "--json").stdout)
     assert again["ranking"] == first["ranking"]
+
+
+def test_documents_and_training_examples_from_stdin():
+    piped = json.loads(solve("tfidf", "--docs", "-", "--query", "cat", "--json", input="the cat sat\nthe dog ran\n").stdout)
+    assert [r["doc"] for r in piped["ranking"]] == ["D1", "D2"]
+    nb = solve("naive-bayes", "--train", "-", "--query", "great fun", "--json",
+               input="positive\tgreat fun\nnegative\tawful day\n")
+    assert json.loads(nb.stdout)["label"] == "positive"
+    bad = solve("naive-bayes", "--train", "-", input="positive great fun\n")
+    assert bad.exit_code == 2 and bad.stderr.startswith("drill: stdin: ")

@@ -77,7 +77,7 @@ def _csv(value: Optional[str]) -> Optional[list[str]]:
 
 @app.command("tfidf")
 def tfidf(
-    docs: Annotated[Optional[str], typer.Option("--docs", help="File with one document per line (D1, D2, ...).")] = None,
+    docs: Annotated[Optional[str], typer.Option("--docs", help="File with one document per line (D1, D2, ...), - for stdin.")] = None,
     doc: Annotated[Optional[list[str]], typer.Option("--doc", help="A document (repeatable).")] = None,
     query: Annotated[Optional[str], typer.Option(help="The query text.")] = None,
     terms: Annotated[Optional[str], typer.Option(help="Comma-separated vocabulary to restrict to.")] = None,
@@ -92,11 +92,13 @@ def tfidf(
 ) -> None:
     """Rank documents against a query by TF-IDF cosine similarity (8.2.1-Q5)."""
     from drill.errors import InputError
-    from drill.solving import TextLines
+    from drill.solving import TextLines, stdin_lines
 
     if docs is not None and doc:
         raise InputError("give documents with --docs FILE or --doc TEXT, not both")
-    corpus: Any = TextLines(docs) if docs is not None else (list(doc) if doc else None)
+    corpus: Any = list(doc) if doc else None
+    if docs is not None:
+        corpus = stdin_lines() if docs == "-" else TextLines(docs)  # the solver reads its docs in one pass
     _emit("tfidf", dict(docs=corpus, query=query, terms=_csv(terms), tf=tf, idf=idf, norm=norm, top=top,
                         stem=stem, stop_words=stop_words),
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps, prepare=_docs_file)
@@ -113,7 +115,7 @@ def _docs_file(inputs: dict[str, Any]) -> dict[str, Any]:
 
 @app.command("naive-bayes")
 def naive_bayes(
-    train: Annotated[Optional[str], typer.Option("--train", help="File of 'label<TAB>text' lines.")] = None,
+    train: Annotated[Optional[str], typer.Option("--train", help="File of 'label<TAB>text' lines, - for stdin.")] = None,
     example: Annotated[Optional[list[str]], typer.Option("--example", help="A training example 'label: text' (repeatable).")] = None,
     query: Annotated[Optional[str], typer.Option(help="The text to classify.")] = None,
     model: Annotated[Optional[str], typer.Option(help="multinomial | bernoulli")] = None,
@@ -132,12 +134,12 @@ def naive_bayes(
         from solvers.naive_bayes import parse_examples
         from solvers.result import SolverInputError
 
-        from drill.solving import read_lines
+        from drill.solving import read_lines, stdin_lines
 
         try:
-            examples = parse_examples(list(read_lines(train)))
+            examples = parse_examples(list(stdin_lines() if train == "-" else read_lines(train)))
         except SolverInputError as exc:
-            raise InputError(f"{train}: {exc}") from None
+            raise InputError(f"{'stdin' if train == '-' else train}: {exc}") from None
     _emit("naive-bayes", dict(examples=examples, query=query, model=model, alpha=alpha, stem=stem),
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
