@@ -9,7 +9,6 @@ import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, QuestionArg, TopicOpt
 
-PANEL = "Browse"
 
 
 def list_cmd(
@@ -80,6 +79,6 @@ def validate_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("list", rich_help_panel=PANEL)(list_cmd)
-    app.command("show", rich_help_panel=PANEL)(show_cmd)
-    app.command("validate", rich_help_panel=PANEL)(validate_cmd)
+    app.command("list")(list_cmd)
+    app.command("show")(show_cmd)
+    app.command("validate")(validate_cmd)

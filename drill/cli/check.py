@@ -63,4 +63,4 @@ def read_answer_file(name: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check", rich_help_panel="Practice")(check_cmd)
+    app.command("check")(check_cmd)

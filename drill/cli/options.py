@@ -33,18 +33,12 @@ def _complete_topics(incomplete: str) -> list[str]:
     return complete_topics(incomplete)
 
 
-FILTERS = "Filters"
 
-BankOpt = Annotated[list[str], typer.Option("--bank", help="Only this bank (repeatable).",
-                                            rich_help_panel=FILTERS, autocompletion=_complete_banks)]
-TopicOpt = Annotated[list[str], typer.Option("--topic", help="Only questions with this topic (repeatable).",
-                                             rich_help_panel=FILTERS, autocompletion=_complete_topics)]
-KindOpt = Annotated[list[Kind], typer.Option("--kind", help="Only this kind of question (repeatable).",
-                                             rich_help_panel=FILTERS)]
-IdOpt = Annotated[list[str], typer.Option("--id", help="Glob on question id or ref, e.g. 'nlp/*' or '8.2.1-Q5*'.",
-                                          rich_help_panel=FILTERS, autocompletion=_complete_ids)]
-BankDirOpt = Annotated[list[Path], typer.Option("--bank-dir", help="Extra bank directory or file (repeatable).",
-                                                rich_help_panel=FILTERS)]
+BankOpt = Annotated[list[str], typer.Option("--bank", help="Only this bank (repeatable).", autocompletion=_complete_banks)]
+TopicOpt = Annotated[list[str], typer.Option("--topic", help="Only questions with this topic (repeatable).", autocompletion=_complete_topics)]
+KindOpt = Annotated[list[Kind], typer.Option("--kind", help="Only this kind of question (repeatable).")]
+IdOpt = Annotated[list[str], typer.Option("--id", help="Glob on question id or ref, e.g. 'nlp/*' or '8.2.1-Q5*'.", autocompletion=_complete_ids)]
+BankDirOpt = Annotated[list[Path], typer.Option("--bank-dir", help="Extra bank directory or file (repeatable).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed for a reproducible order or instance.")]
 QuestionArg = Annotated[str, typer.Argument(help="Question id (bank/slug), slug or ref (e.g. 8.2.1-Q5-i).",

@@ -8,7 +8,6 @@ import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
 
-PANEL = "Practice"
 CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.")]
 
 
@@ -135,6 +134,6 @@ def interview_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("quiz", rich_help_panel=PANEL)(quiz_cmd)
-    app.command("review", rich_help_panel=PANEL)(review_cmd)
-    app.command("interview", rich_help_panel=PANEL)(interview_cmd)
+    app.command("quiz")(quiz_cmd)
+    app.command("review")(review_cmd)
+    app.command("interview")(interview_cmd)

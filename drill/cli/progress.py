@@ -9,7 +9,6 @@ import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, TopicOpt
 
-PANEL = "Progress"
 
 
 def next_due_line(store) -> str:  # noqa: ANN001
@@ -75,5 +74,5 @@ def forget_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("stats", rich_help_panel=PANEL)(stats_cmd)
-    app.command("forget", rich_help_panel=PANEL)(forget_cmd)
+    app.command("stats")(stats_cmd)
+    app.command("forget")(forget_cmd)

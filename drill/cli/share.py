@@ -9,7 +9,6 @@ import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, TopicOpt
 
-PANEL = "Share and set up"
 export_app = typer.Typer(help="Take the banks elsewhere: Anki notes or a markdown study guide.", no_args_is_help=True)
 new_app = typer.Typer(help="Create things: a starter bank.", no_args_is_help=True)
 
@@ -108,6 +107,6 @@ def new_bank(
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export", rich_help_panel=PANEL)
-    app.command("config", rich_help_panel=PANEL)(config_cmd)
-    app.add_typer(new_app, name="new", rich_help_panel=PANEL)
+    app.add_typer(export_app, name="export")
+    app.command("config")(config_cmd)
+    app.add_typer(new_app, name="new")

@@ -17,10 +17,8 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-InputOpt = Annotated[Optional[str], typer.Option("--input", help="YAML/JSON file (or - for stdin) with the inputs.",
-                                                 rich_help_panel="Input")]
-RandomOpt = Annotated[bool, typer.Option("--random", help="Solve a fresh random instance (see --seed).",
-                                         rich_help_panel="Input")]
+InputOpt = Annotated[Optional[str], typer.Option("--input", help="YAML/JSON file (or - for stdin) with the inputs.")]
+RandomOpt = Annotated[bool, typer.Option("--random", help="Solve a fresh random instance (see --seed).")]
 StepsOpt = Annotated[bool, typer.Option("--steps/--no-steps", help="Show every step, or only the answer.")]
 
 
