@@ -97,7 +97,10 @@ def write_starter(name: str, folder: Path) -> Path:
     path = folder / f"{name}.yaml"
     if path.exists():
         raise InputError(f"{path} already exists; not overwritten")
-    folder.mkdir(parents=True, exist_ok=True)
     title = name.replace("-", " ").capitalize()
-    path.write_text(TEMPLATE.format(name=name, title=title, file=path, folder=folder), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(TEMPLATE.format(name=name, title=title, file=path, folder=folder), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
     return path

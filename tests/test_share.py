@@ -142,3 +142,11 @@ def test_readme_opens_with_the_two_setup_commands():
     assert first_lines == ["pip install . && drill", 'pip install -e ".[test]" && pytest']
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
     assert 'pip install -e ".[test]" && pytest' in ci
+
+
+def test_new_bank_into_an_unwritable_place_is_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = runner.invoke(app, ["new", "bank", "x", "--dir", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"drill: {blocker / 'sub' / 'x.yaml'}: cannot write")

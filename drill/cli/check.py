@@ -29,6 +29,8 @@ def check_cmd(
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):
         path = Path(file)
+        if path.is_dir():
+            raise InputError(f"{file}: is a directory, not a file")
         if not path.is_file():
             raise InputError(f"{file}: no such file")
         result = grade_code_file(q, path, timeout=timeout)

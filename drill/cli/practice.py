@@ -8,7 +8,7 @@ import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
 
-CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.")]
+CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.", min=1)]
 
 
 def _run(session, json_out: bool) -> None:  # noqa: ANN001
