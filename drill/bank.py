@@ -34,6 +34,7 @@ file as ``FILE:LINE: message`` in one run.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -211,6 +212,9 @@ def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, 
         questions_data = []
     questions = []
     for item in questions_data:
+        if not isinstance(item, dict):  # a scalar carries no line of its own: point at the list
+            faults.add(_line(data, "questions"), f"each question must be a mapping, got {item!r}")
+            continue
         q = _parse_question(item, name, file, faults)
         if q is not None:
             questions.append(q)
@@ -232,6 +236,25 @@ def _str_list(value: Any) -> list[str] | None:
     return None
 
 
+def _names(item: dict, key: str, qid: str, faults: _Faults) -> list[str]:
+    """A text or a list of texts (topics, hints, choices); anything else is a fault."""
+    value = item.get(key, [])
+    names = _str_list(value)
+    if names is None:
+        faults.add(_line(item, key), f"{qid}: {key} must be a text or a list of texts")
+        return []
+    return names
+
+
+def _entries(item: dict, key: str, qid: str, faults: _Faults) -> list[Any]:
+    """A list of mappings (rubric, misconceptions); anything else is one fault, not one per character."""
+    value = item.get(key) or []
+    if not isinstance(value, list):
+        faults.add(_line(item, key), f"{qid}: {key} must be a list of entries")
+        return []
+    return value
+
+
 def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) -> None:
     for p in patterns:
         try:
@@ -243,7 +266,7 @@ def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) 
 def _positive(value: Any, default: float, line: int, faults: _Faults, what: str) -> float:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
         faults.add(line, f"{what} must be a positive number, got {value!r}")
         return default
     return float(value)
@@ -273,14 +296,14 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
     for key in ("prompt", "answer"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             faults.add(_line(item, key), f"{qid}: missing {key}")
-    topics = _str_list(item.get("topic", [])) or []
-    hints = _str_list(item.get("hints", [])) or []
+    topics = _names(item, "topic", qid, faults)
+    hints = _names(item, "hints", qid, faults)
     if any(not h.strip() for h in hints):
         faults.add(_line(item, "hints"), f"{qid}: empty hint")
 
     rubric = []
-    for r in item.get("rubric") or []:
-        rl = _line(r)
+    for r in _entries(item, "rubric", qid, faults):
+        rl = _line(r) or _line(item, "rubric")
         if not isinstance(r, dict):
             faults.add(rl, f"{qid}: each rubric entry needs point and match")
             continue
@@ -296,8 +319,8 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight))
 
     misconceptions = []
-    for m in item.get("misconceptions") or []:
-        ml = _line(m)
+    for m in _entries(item, "misconceptions", qid, faults):
+        ml = _line(m) or _line(item, "misconceptions")
         patterns = _str_list(m.get("match")) if isinstance(m, dict) else None
         if not patterns or not isinstance(m.get("correction"), str):
             faults.add(ml, f"{qid}: each misconception needs match and correction")
@@ -337,7 +360,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         expect = _parse_expect(item.get("expect"), qid, _line(item, "expect") or line, faults)
     elif solver is not None or "expect" in item:
         faults.add(_line(item, "solver") or line, f"{qid}: solver/expect belong to exercise questions")
-    choices = _str_list(item.get("choices", [])) or []
+    choices = _names(item, "choices", qid, faults)
     correct = item.get("correct")
     if kind == "choice":
         letters = [chr(ord("a") + i) for i in range(len(choices))]

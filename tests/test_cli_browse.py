@@ -215,3 +215,18 @@ def test_check_runs_a_code_answer_file(tmp_path):
     assert looping.exit_code == 1
     assert "time" in json.loads(looping.stdout)["message"].lower()
     assert invoke("check", "8.3-Q3-i", str(tmp_path / "nope.py")).exit_code == 2
+
+
+def test_wrongly_typed_fields_are_one_fault_each_with_a_line(tmp_path):
+    text = GOOD.replace("    topic: [theory]\n", "    topic: {a: 1}\n")
+    text = text.replace("        match: ['variance", "        weight: .nan\n        match: ['variance")
+    text += "  - just a string\n  - id: q2\n    ref: 7.1-Q2\n    prompt: p\n    answer: a\n    rubric: oops\n    hints: [h]\n"
+    path = write(tmp_path, "typed.yaml", text)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert f"{path}:7: extra/bias-variance: topic must be a text or a list of texts" in lines
+    assert any("rubric weight must be a positive number, got nan" in line for line in lines)
+    assert f"{path}:4: each question must be a mapping, got 'just a string'" in lines
+    assert f"{path}:24: extra/q2: rubric must be a list of entries" in lines
+    assert not any(line.split(":")[1] == "0" for line in lines)
