@@ -25,6 +25,10 @@ def test_every_solver_generates_reproducible_well_posed_instances(name):
         result = module.solve(**inputs)
         assert result.headline()
     assert module.random_inputs(1) != module.random_inputs(2)
+    # the declared input names are exactly what solve() takes (banks and --input rely on both)
+    import inspect
+
+    assert set(module.INPUTS) == set(inspect.signature(module.solve).parameters)
 
 
 def test_solve_random_same_seed_same_instance_and_inputs_in_json():

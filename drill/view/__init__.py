@@ -34,6 +34,3 @@ def console(stderr: bool = False) -> "Console":
 def out() -> "Console":
     return console()
 
-
-def err() -> "Console":
-    return console(stderr=True)
