@@ -73,6 +73,7 @@ def stats_view(s: Stats, weeks: int, now: datetime) -> Group:
     parts: list = [head, Text(""), Text(f"Reviews per day, last {weeks} weeks", style="bold"),
                    heatmap(s.per_day, weeks, date.fromisoformat(s.forecast[0]["day"]) if s.forecast else now.date())]
     for title, rows in (("Retention by topic (weakest first)", s.by_topic), ("Retention by bank", s.by_bank)):
+        parts.append(Text(""))
         t = Table(title=title, title_justify="left", header_style="bold")
         t.add_column("name")
         t.add_column("retention", justify="right")
@@ -82,11 +83,12 @@ def stats_view(s: Stats, weeks: int, now: datetime) -> Group:
         if not rows:
             t.add_row("(no reviews of mature cards yet)", "", "")
         parts.append(t)
-    f = Table(title="Due in the next 14 days", title_justify="left", header_style="bold")
+    first = s.forecast[0]["day"] if s.forecast else ""
+    f = Table(header_style="bold", box=None, pad_edge=False)
     for r in s.forecast:
-        f.add_column(r["day"][5:], justify="right")
+        f.add_column(r["day"][8:], justify="right")
     f.add_row(*(str(r["due"]) for r in s.forecast))
-    parts.append(f)
+    parts += [Text(""), Text(f"Due in the next 14 days (by day of the month, from {first})", style="bold"), f]
     if s.orphans:
         parts.append(Text(f"Cards of removed questions ({len(s.orphans)}): " + ", ".join(s.orphans[:10]) +
                           ("..." if len(s.orphans) > 10 else "") + "\nDrop one with `drill forget ID`.",
