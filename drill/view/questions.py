@@ -25,11 +25,11 @@ def Markdown(text: str):  # noqa: N802, ANN201 - rich.markdown imports markdown-
 
 
 def question_panel(q: Question, *, header: str = "", show_choices: bool = True) -> Panel:
-    body: list[Any] = [Markdown(q.prompt)]
+    body: list[Any] = [Text(f"{q.kind} · {', '.join(q.topics)}", style="dim"), Markdown(q.prompt)]
     if q.kind == "choice" and show_choices:
         for i, choice in enumerate(q.choices):
             body.append(Text(f"  {chr(ord('a') + i)}) {choice}"))
-    title = f"[bold]{q.ref}[/]  {q.id}  [dim]{q.kind} · {', '.join(q.topics)}[/]"
+    title = f"[bold]{q.ref}[/]  {q.id}"
     return Panel(Group(*body), title=title, subtitle=header or None, title_align="left", border_style="cyan")
 
 
