@@ -25,8 +25,8 @@ def status_panel(st: Status, questions: int, banks: int) -> Panel:
     lines.add_row("Next due", st.next_due.astimezone().strftime("%Y-%m-%d %H:%M") if st.next_due else "-")
     if st.due_now or st.new_available:
         nxt = "drill review"
-    else:
-        nxt = "drill quiz --bank nlp -n 5"
+    else:  # nothing scheduled today: practise ahead, or rehearse under time pressure
+        nxt = "drill quiz -n 5   or   drill interview --minutes 20"
     tips = Text.assemble(
         ("Next: ", "bold"), (nxt, "bold cyan"),
         "\nAlso: drill list · drill solve tfidf · drill stats · drill --help",
