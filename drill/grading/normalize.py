@@ -107,7 +107,12 @@ class Answer:
             return True
         return bool(stem_re and stem_re.search(self.stemmed))
 
+    @functools.cached_property
+    def _asserted(self) -> list[Answer]:
+        """The clauses without a negation, each normalised once."""
+        return [Answer(c) for c in clauses(self.text) if not negated(c)]
+
     def states(self, pattern: str) -> bool:
         """True when some clause asserts what the pattern describes: a clause that carries a
         negation ("it is not true that...", "rather than") refutes the belief, not states it."""
-        return any(Answer(c).matches(pattern) for c in clauses(self.text) if not negated(c))
+        return any(clause.matches(pattern) for clause in self._asserted)
