@@ -150,3 +150,21 @@ def test_new_bank_into_an_unwritable_place_is_one_line(tmp_path):
     result = runner.invoke(app, ["new", "bank", "x", "--dir", str(blocker / "sub")])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"drill: {blocker / 'sub' / 'x.yaml'}: cannot write")
+
+
+@pytest.mark.parametrize("words,cword,expected", [
+    ("drill sol", 1, "solve"),
+    ("drill solve lev", 2, "levenshtein"),
+    ("drill show 8.2.1-Q5-i", 2, "8.2.1-Q5-i"),
+    ("drill quiz --bank n", 3, "nlp"),
+])
+def test_shell_completion_through_the_real_command(words, cword, expected, drill_home):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_DRILL_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword),
+           "DRILL_HOME": str(drill_home)}
+    script = "import sys; sys.argv[0] = 'drill'; from drill.cli import main; main()"  # the prog name keys completion
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert expected in out.stdout.split()
