@@ -83,6 +83,7 @@ class _Counts:
     status: Status
     due: list[str]
     known: set[str]
+    ids: set[str]  # every loaded question
 
 
 def _counts(store: Store, catalog: Catalog, new_limit: int, now: datetime) -> _Counts:
@@ -94,7 +95,7 @@ def _counts(store: Store, catalog: Catalog, new_limit: int, now: datetime) -> _C
     reviewed = store.query("SELECT COUNT(*) FROM reviews WHERE day = ?", (today,))[0][0]
     st = Status(len(due), min(room, len(ids - known)), reviewed, streak(store, today), store.next_due(),
                 len(known - ids))
-    return _Counts(st, due, known)
+    return _Counts(st, due, known, ids)
 
 
 def status(store: Store, catalog: Catalog, new_limit: int, now: datetime | None = None) -> Status:
@@ -106,7 +107,6 @@ def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int,
     now = now or store.clock()
     today = study_day(now)
     selected = {q.id: q for q in catalog.select(filters)}
-    all_ids = {q.id for q in catalog.questions}
     counts = _counts(store, catalog, new_limit, now)
     st, known = counts.status, counts.known
     due_now = sum(1 for qid in counts.due if qid in selected)
@@ -160,5 +160,5 @@ def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int,
         forecast=forecast,
         per_day=per_day,
         seconds_total=sum(r["seconds"] for r in per_day),
-        orphans=sorted(known - all_ids),
+        orphans=sorted(known - counts.ids),
     )

@@ -80,10 +80,15 @@ def test_interview_from_a_pipe_reports_and_keeps_history(mini_banks, drill_home)
     assert kinds == ["concept", "exercise"]  # choice questions are not interview material
     exercise = next(q for q in report["questions"] if q["kind"] == "exercise")
     assert exercise["seed"] is not None  # asked as a fresh variant
+    import sqlite3
+
+    sessions = sqlite3.connect(drill_home / "drill.sqlite3").execute("SELECT COUNT(*) FROM sessions").fetchone()[0]
     history = runner.invoke(app, ["interview", "--history", "--json"])
     rows = json.loads(history.stdout)
     assert len(rows) == 1 and rows[0]["seed"] == 4 and rows[0]["score"] == report["score"]
     assert "Mock interviews" in runner.invoke(app, ["interview", "--history"]).stdout
+    # listing the history only reads: it opens no practice session
+    assert sqlite3.connect(drill_home / "drill.sqlite3").execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == sessions
 
 
 def test_interview_stops_at_the_deadline(mini_banks):

@@ -2,16 +2,21 @@
 
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from drill.catalog import Catalog, Filters
 
+if TYPE_CHECKING:
+    from drill.settings import Settings
 
-def catalog(bank_dirs: Iterable[Path] = ()) -> Catalog:
+
+def catalog(bank_dirs: Iterable[Path] = (), settings: "Settings | None" = None) -> Catalog:
+    """Every bank: built-in, DRILL_BANKS, config.toml's bank_dirs and --bank-dir; pass the
+    settings when the command has read them already."""
     from drill.index import load_catalog
     from drill.settings import load_settings
 
-    settings = load_settings()
+    settings = settings or load_settings()
     return load_catalog([*settings.bank_dirs, *bank_dirs])
 
 

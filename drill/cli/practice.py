@@ -15,24 +15,21 @@ def _run(session, json_out: bool) -> None:  # noqa: ANN001
     from drill.view import console
     from drill.view.loop import is_tty, print_summary, run_pipe, run_terminal
 
-    if is_tty(sys.stdin):
-        out = console()
+    out, tty = console(), is_tty(sys.stdin)
+    if tty:
         run_terminal(session, out)
-        print_summary(out, session)
     else:
-        out = console()
         run_pipe(session, sys.stdin, out, json_out=json_out)
-        if not json_out:
-            print_summary(out, session)
+    if tty or not json_out:  # piped JSON lines stay pure JSON
+        print_summary(out, session)
 
 
-def _recorder(kind: str):  # noqa: ANN202
+def _recorder(kind: str, desired_retention: float):  # noqa: ANN202
     from drill.schedule import Schedule
     from drill.session import StoreRecorder
-    from drill.settings import load_settings
     from drill.store import Store
 
-    return StoreRecorder(Store(), Schedule(load_settings().desired_retention), kind)
+    return StoreRecorder(Store(), Schedule(desired_retention), kind)
 
 
 def quiz_cmd(
@@ -47,12 +44,13 @@ def quiz_cmd(
     from drill.session import Session, quiz_items
     from drill.settings import load_settings
 
-    items = quiz_items(catalog(bank_dir), filters(bank, topic, kind, id), n or load_settings().quiz_length,
+    settings = load_settings()
+    items = quiz_items(catalog(bank_dir, settings), filters(bank, topic, kind, id), n or settings.quiz_length,
                        seed=seed, variants=variants)
     if not items:
         typer.echo("No questions match these filters.", err=True)
         raise typer.Exit(0)
-    recorder = _recorder("quiz") if record else None
+    recorder = _recorder("quiz", settings.desired_retention) if record else None
     session = Session(items, recorder)
     try:
         _run(session, json_out)
@@ -70,10 +68,11 @@ def review_cmd(
     from drill.session import Session, review_items
     from drill.settings import load_settings
 
-    recorder = _recorder("review")
+    settings = load_settings()
+    recorder = _recorder("review", settings.desired_retention)
     try:
-        items = review_items(catalog(bank_dir), filters(bank, topic, kind, id), recorder.store,
-                             new_limit=load_settings().new_per_day, n=n)
+        items = review_items(catalog(bank_dir, settings), filters(bank, topic, kind, id), recorder.store,
+                             new_limit=settings.new_per_day, n=n)
         if not items:
             from drill.cli.progress import next_due_line
 
@@ -99,18 +98,22 @@ def interview_cmd(
     from drill.cli.context import catalog, filters
     from drill.interview import plan, report
     from drill.session import Session
+    from drill.settings import load_settings
+    from drill.store import Store
     from drill.view import out
     from drill.view.interview import history_view, report_view
 
-    recorder = _recorder("interview")
+    if history:  # only reads: no session is opened
+        with Store() as store:
+            rows = store.interviews()
+        typer.echo(json.dumps(rows, indent=1)) if json_out else out().print(history_view(rows))
+        return
+    settings = load_settings()
+    seed = seed if seed is not None else random.randrange(1_000_000)
+    recorder = _recorder("interview", settings.desired_retention)
     store = recorder.store
     try:
-        if history:
-            rows = store.interviews()
-            typer.echo(json.dumps(rows, indent=1)) if json_out else out().print(history_view(rows))
-            return
-        seed = seed if seed is not None else random.randrange(1_000_000)
-        items = plan(catalog(bank_dir), filters(bank, topic, kind, id), store, minutes, seed)
+        items = plan(catalog(bank_dir, settings), filters(bank, topic, kind, id), store, minutes, seed)
         if not items:
             typer.echo("No questions match these filters.", err=True)
             raise typer.Exit(0)

@@ -27,9 +27,10 @@ def show_status() -> None:
     from drill.view import out
     from drill.view.progress import status_panel
 
-    cat = catalog()
+    settings = load_settings()
+    cat = catalog(settings=settings)
     with Store() as store:
-        st = status(store, cat, load_settings().new_per_day)
+        st = status(store, cat, settings.new_per_day)
         out().print(status_panel(st, len(cat.questions), len(cat.banks)))
 
 
@@ -44,9 +45,10 @@ def stats_cmd(
     from drill.stats import compute
     from drill.store import Store
 
+    settings = load_settings()
     with Store() as store:
-        result = compute(store, catalog(bank_dir), filters(bank, topic, kind, id),
-                         new_limit=load_settings().new_per_day, weeks=weeks)
+        result = compute(store, catalog(bank_dir, settings), filters(bank, topic, kind, id),
+                         new_limit=settings.new_per_day, weeks=weeks)
     if json_out:
         typer.echo(json.dumps(result.to_json(), indent=1))
         return
