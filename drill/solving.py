@@ -94,16 +94,14 @@ def gather_inputs(name: str, options: dict[str, Any], *, input_file: str | None,
 
 def run(name: str, inputs: dict[str, Any]):  # noqa: ANN201 - a solvers.result.Result
     """Solve, turning the solver's input errors and unexpected argument names into InputError."""
-    import inspect
-
+    from solvers import unknown_inputs
     from solvers.result import SolverInputError
 
     module = load_solver(name)
-    params = inspect.signature(module.solve).parameters
-    unknown = [k for k in inputs if k not in params]
+    unknown = unknown_inputs(module, inputs)
     if unknown:
         raise InputError(f"solver {name} takes no input {', '.join(map(repr, unknown))} "
-                         f"(inputs: {', '.join(params)})")
+                         f"(inputs: {', '.join(module.INPUTS)})")
     try:
         return module.solve(**inputs)
     except SolverInputError as exc:

@@ -7,7 +7,6 @@ solvers (numpy), so only `drill validate` and the test suite pay for it.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -53,9 +52,7 @@ def exercise_faults(bank: Bank) -> list[tuple[str, int, str]]:
         except ImportError as exc:
             faults.append((*where, f"{q.id}: solver {q.solver} is not available ({exc})"))
             continue
-        params = inspect.signature(module.solve).parameters
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
-        unknown = [k for k in q.inputs if k not in params and not takes_any]
+        unknown = solvers.unknown_inputs(module, q.inputs)
         if unknown:
             faults.append((*where, f"{q.id}: solver {q.solver} takes no input {', '.join(map(repr, unknown))}"))
             continue

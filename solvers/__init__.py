@@ -39,4 +39,9 @@ def load(name: str) -> ModuleType:
     return importlib.import_module(module)
 
 
-__all__ = ["REGISTRY", "SolverInputError", "load"]
+def unknown_inputs(module: ModuleType, inputs: dict) -> list[str]:
+    """The input names a solver does not take (checked against its declared ``INPUTS``)."""
+    return [k for k in inputs if k not in module.INPUTS]
+
+
+__all__ = ["REGISTRY", "SolverInputError", "load", "unknown_inputs"]
