@@ -23,10 +23,8 @@ def load_solver(name: str):  # noqa: ANN201 - a module
     return solvers.load(name)
 
 
-def read_input_mapping(source: str) -> dict[str, Any]:
-    """``--input FILE`` or ``-``: a YAML or JSON mapping whose keys are the option names."""
-    import yaml
-
+def read_text(source: str) -> str:
+    """A whole UTF-8 file, or standard input for ``-``; every failure is one InputError line."""
     where = "stdin" if source == "-" else source
     try:
         raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
@@ -35,9 +33,17 @@ def read_input_mapping(source: str) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror})") from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_input_mapping(source: str) -> dict[str, Any]:
+    """``--input FILE`` or ``-``: a YAML or JSON mapping whose keys are the option names."""
+    import yaml
+
+    where = "stdin" if source == "-" else source
+    text = read_text(source)
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:

@@ -2,7 +2,6 @@
 
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -35,7 +34,9 @@ def check_cmd(
             raise InputError(f"{file}: no such file")
         result = grade_code_file(q, path, timeout=timeout)
     else:
-        result = grade(q, answer if answer is not None else read_answer_file(file or "-"))
+        from drill.solving import read_text
+
+        result = grade(q, answer if answer is not None else read_text(file or "-"))
     if json_out:
         typer.echo(json.dumps(result.to_json(q), ensure_ascii=False))
     else:
@@ -44,24 +45,6 @@ def check_cmd(
 
         out().print(feedback(q, result))
     raise typer.Exit(0 if result.passed else 1)
-
-
-def read_answer_file(name: str) -> str:
-    if name == "-":
-        data = sys.stdin.buffer.read()
-        where = "stdin"
-    else:
-        try:
-            data = Path(name).read_bytes()
-        except FileNotFoundError:
-            raise InputError(f"{name}: no such file") from None
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror})") from None
-        where = name
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 text (byte {exc.start})") from None
 
 
 def register(app: typer.Typer) -> None:
