@@ -25,14 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE / "data" / "corpus.txt"
 DEFAULT_QUERY = "return the sorted list of items"
 TOP = 10
@@ -74,13 +73,12 @@ def sklearn_worker(corpus: str, query: str, top: int, stem: bool) -> None:
 
 
 def drill_command(corpus: Path, query: str, top: int, stem: bool) -> list[str]:
-    """The command as a user types it, or an equivalent runner when `drill` is not installed."""
+    """`drill solve tfidf ...` on this checkout's drill, run the way the `drill` console script runs
+    it (an installed `drill` on PATH may be another copy, or a pyenv shell shim)."""
     args = ["--docs", str(corpus), "--query", query, "--top", str(top), "--idf", "smooth"]
     args += ["--stem"] if stem else []
-    drill = shutil.which("drill")
-    if drill:
-        return [drill, "solve", "tfidf", *args]
-    return [sys.executable, "-m", "drill", "solve", "tfidf", *args]
+    script = f"import sys; sys.path.insert(0, {str(HERE.parent)!r}); from drill.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", script, "solve", "tfidf", *args]
 
 
 def timed(cmd: list[str]) -> tuple[float, float, int]:

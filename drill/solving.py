@@ -6,7 +6,6 @@ subcommand shares one path from inputs to a result.
 
 from __future__ import annotations
 
-import json
 import random as _random
 import sys
 from pathlib import Path
@@ -115,6 +114,8 @@ def run(name: str, inputs: dict[str, Any]):  # noqa: ANN201 - a solvers.result.R
 
 
 def result_json(result: Any) -> str:
+    import json
+
     return json.dumps(result.to_json(), ensure_ascii=False, indent=1)
 
 

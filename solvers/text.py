@@ -55,9 +55,9 @@ class _StemCache(dict[str, str]):
 
     def __missing__(self, word: str) -> str:
         if not hasattr(self, "_stemmer"):
-            import snowballstemmer
+            from solvers.stem import english_stemmer
 
-            self._stemmer = snowballstemmer.stemmer("english")
+            self._stemmer = english_stemmer()
         stem = self[word] = self._stemmer.stemWord(word)
         return stem
 

@@ -124,3 +124,17 @@ def test_documents_and_training_examples_from_stdin():
     assert json.loads(nb.stdout)["label"] == "positive"
     bad = solve("naive-bayes", "--train", "-", input="positive great fun\n")
     assert bad.exit_code == 2 and bad.stderr.startswith("drill: stdin: ")
+
+
+def test_user_text_that_looks_like_markup_prints_as_typed():
+    shown = solve("adjacency", "--edges", "[b]x-y,y-[red]z")
+    assert shown.exit_code == 0, shown.output
+    table = shown.stdout.split("Adjacency matrix", 1)[1]  # the node names as row and column labels
+    assert table.count("[b]x") >= 2 and table.count("[red]z") >= 2
+
+
+def test_solve_help_lists_every_solver_and_an_unknown_one_is_bad_input():
+    listing = solve("--help")
+    for name in solvers.REGISTRY:
+        assert name in listing.stdout
+    assert solve("nope").exit_code == 2

@@ -8,10 +8,25 @@ Every subcommand only maps its options to the solver's input names; `_emit` does
 from typing import Annotated, Any, Optional
 
 import typer
+from typer.core import TyperGroup
 
+from drill.cli import build_command
 from drill.cli.options import JsonOpt, SeedOpt
 
+# The solver subcommands are registered on `commands` and built by typer one at a time, on demand.
+commands = typer.Typer()
+
+
+class SolveGroup(TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [info.name for info in commands.registered_commands if info.name]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        return build_command(commands, name)
+
+
 app = typer.Typer(
+    cls=SolveGroup,
     help="Worked solutions of the book's exercises, every step shown. Run alone to list the solvers.",
     invoke_without_command=True,
     no_args_is_help=False,
@@ -73,7 +88,7 @@ def _csv(value: Optional[str]) -> Optional[list[str]]:
     return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
 
 
-@app.command("tfidf")
+@commands.command("tfidf")
 def tfidf(
     docs: Annotated[Optional[str], typer.Option("--docs", help="File with one document per line (D1, D2, ...), - for stdin.")] = None,
     doc: Annotated[Optional[list[str]], typer.Option("--doc", help="A document (repeatable).")] = None,
@@ -111,7 +126,7 @@ def _docs_file(inputs: dict[str, Any]) -> dict[str, Any]:
     return inputs
 
 
-@app.command("naive-bayes")
+@commands.command("naive-bayes")
 def naive_bayes(
     train: Annotated[Optional[str], typer.Option("--train", help="File of 'label<TAB>text' lines, - for stdin.")] = None,
     example: Annotated[Optional[list[str]], typer.Option("--example", help="A training example 'label: text' (repeatable).")] = None,
@@ -145,7 +160,7 @@ def naive_bayes(
 EdgesOpt = Annotated[Optional[str], typer.Option(help="Edges 'A-B,B-C:2.5' (weight after ':').")]
 
 
-@app.command("adjacency")
+@commands.command("adjacency")
 def adjacency(
     edges: EdgesOpt = None,
     directed: Annotated[Optional[bool], typer.Option("--directed/--undirected", help="A-B means A to B.")] = None,
@@ -158,7 +173,7 @@ def adjacency(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("isomorphism")
+@commands.command("isomorphism")
 def isomorphism(
     g1: Annotated[Optional[str], typer.Option("--g1", help="Edges of the first graph.")] = None,
     g2: Annotated[Optional[str], typer.Option("--g2", help="Edges of the second graph.")] = None,
@@ -173,7 +188,7 @@ def isomorphism(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("levenshtein")
+@commands.command("levenshtein")
 def levenshtein(
     word1: Annotated[Optional[str], typer.Argument(help="Source word.")] = None,
     word2: Annotated[Optional[str], typer.Argument(help="Target word.")] = None,
@@ -189,7 +204,7 @@ def levenshtein(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("conv")
+@commands.command("conv")
 def conv(
     input: Annotated[Optional[str], typer.Option("--input-shape", "--shape", help="Input H x W x C, e.g. 32x32x64.")] = None,
     layers: Annotated[Optional[str], typer.Option(help="Stack spec, e.g. 'conv3x3s1p1c64,pool2s2'.")] = None,
@@ -204,7 +219,7 @@ def conv(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("depthwise")
+@commands.command("depthwise")
 def depthwise(
     c_in: Annotated[Optional[int], typer.Option("--c-in", help="Input channels.")] = None,
     c_out: Annotated[Optional[int], typer.Option("--c-out", help="Output channels.")] = None,
@@ -220,7 +235,7 @@ def depthwise(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("sampling")
+@commands.command("sampling")
 def sampling(
     n: Annotated[Optional[int], typer.Option("-n", "--n", help="Examples (and draws).")] = None,
     trials: Annotated[Optional[int], typer.Option(help="Simulated epochs.")] = None,
@@ -233,7 +248,7 @@ def sampling(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("activations")
+@commands.command("activations")
 def activations(
     points: Annotated[Optional[str], typer.Option(help="Comma-separated x values.")] = None,
     alpha: Annotated[Optional[float], typer.Option(help="Leaky ReLU slope.")] = None,
@@ -253,7 +268,7 @@ def activations(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("optimize")
+@commands.command("optimize")
 def optimize(
     condition: Annotated[Optional[float], typer.Option(help="Condition number of the quadratic.")] = None,
     lr: Annotated[Optional[float], typer.Option(help="Learning rate.")] = None,
@@ -268,7 +283,7 @@ def optimize(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("xor")
+@commands.command("xor")
 def xor(
     activation: Annotated[Optional[str], typer.Option(help="relu | step | sigmoid")] = None,
     input_file: InputOpt = None, random: RandomOpt = False, seed: SeedOpt = None,
@@ -279,7 +294,7 @@ def xor(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("backprop")
+@commands.command("backprop")
 def backprop(
     n: Annotated[Optional[int], typer.Option("-n", "--n", help="Examples.")] = None,
     d: Annotated[Optional[int], typer.Option("-d", "--d", help="Input features.")] = None,
@@ -295,7 +310,7 @@ def backprop(
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 
 
-@app.command("kmeans")
+@commands.command("kmeans")
 def kmeans(
     dataset: Annotated[Optional[str], typer.Option(help="rings | blobs | anisotropic | moons")] = None,
     k: Annotated[Optional[int], typer.Option("-k", "--k", help="Clusters.")] = None,

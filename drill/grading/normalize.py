@@ -12,9 +12,9 @@ import functools
 import re
 import unicodedata
 
-from snowballstemmer.english_stemmer import EnglishStemmer  # only English: the package imports ~30 languages
+from solvers.stem import english_stemmer
 
-_STEMMER = EnglishStemmer()
+_STEMMER = english_stemmer()
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SPACE = re.compile(r"\s+")
 

@@ -28,7 +28,9 @@ def console(stderr: bool = False) -> "Console":
     from rich.console import Console
 
     plain = plain_output()
-    return Console(stderr=stderr, color_system=None if plain else "auto", no_color=plain, highlight=False)
+    # No emoji codes: an answer or a document holding ":word:" prints as typed.
+    return Console(stderr=stderr, color_system=None if plain else "auto", no_color=plain, highlight=False,
+                   emoji=False)
 
 
 def out() -> "Console":

@@ -1,4 +1,8 @@
-"""Rendering a solver's worked solution: each step as a table, a value or a plot."""
+"""Rendering a solver's worked solution: each step as a table, a value or a plot.
+
+Every cell is a Text, never a markup string: a document or a word from the user that holds
+`[...]` prints as typed (and skips the markup parser).
+"""
 
 from __future__ import annotations
 
@@ -41,11 +45,11 @@ def render_table(table: Table) -> RichTable:
         numeric = bool(table.rows) and all(_is_number(r[j]) for r in table.rows if j < len(r))
         cells = [_fmt(r[j]) for r in table.rows if j < len(r)]
         width = max([0] + [len(c) for c in cells])
-        out.add_column(str(col), justify="right" if numeric else "left", overflow="fold",
+        out.add_column(Text(str(col)), justify="right" if numeric else "left", overflow="fold",
                        min_width=min(width, 12 if numeric else 8))
     for i, row in enumerate(table.rows):
-        cells = [_fmt(v) for v in row]
-        out.add_row(*([str(table.index[i])] if table.index is not None else []), *cells)
+        cells = [Text(_fmt(v)) for v in row]
+        out.add_row(*([Text(str(table.index[i]))] if table.index is not None else []), *cells)
     return out
 
 
@@ -78,7 +82,7 @@ def _matrix(value: list) -> RichTable:
     for _ in value[0]:
         out.add_column(justify="right")
     for row in value:
-        out.add_row(*(_fmt(v) for v in row))
+        out.add_row(*(Text(_fmt(v)) for v in row))
     return out
 
 
@@ -95,7 +99,7 @@ def render_value(value: Any) -> RenderableType:
         out.add_column(style="bold")
         out.add_column()
         for k, v in value.items():
-            out.add_row(str(k), _fmt(v))
+            out.add_row(Text(str(k)), Text(_fmt(v)))
         return out
     if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) for r in value) \
             and all(not isinstance(v, (list, tuple, dict)) for r in value for v in r) and len({len(r) for r in value}) == 1:
@@ -122,7 +126,7 @@ def render_step(step: Step) -> RenderableType:
 
 
 def answer_panel(result: Result) -> Panel:
-    return Panel(Text(result.headline(), style="bold"), title="Answer", border_style="green", title_align="left")
+    return Panel(Text(result.headline(), style="bold"), title=Text("Answer"), border_style="green", title_align="left")
 
 
 def worked(result: Result, *, steps: bool = True) -> Group:
