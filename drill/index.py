@@ -5,6 +5,9 @@ Parsing YAML is the slowest part of start-up with large banks, so each clean fil
 content hash. A file whose mtime or size changed is read again; if its hash is unchanged the
 cached bank is reused, otherwise it is re-parsed. Faulty files are never cached, so their
 faults are reported every time. The cache can be deleted at any time.
+
+A cold load of a large bank (its first run, or after the cache was deleted) parses its files
+in worker processes, one file each, since parsing and validating them is independent work.
 """
 
 from __future__ import annotations
@@ -63,29 +66,73 @@ def _write_cache(path: Path, entries: dict[str, _Entry]) -> None:
         pass  # a read-only cache directory only costs speed
 
 
+@dataclass
+class _Parse:
+    """A file that must be parsed, with what its cache entry will record."""
+
+    key: str
+    mtime_ns: int
+    size: int
+    sha256: str
+    text: str
+    file: str
+
+
+# Below this much YAML, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 1_000_000
+
+
+def parse_many(jobs: list[tuple[str, str]]) -> list[tuple[Bank | None, list[tuple[str, int, str]]]]:
+    """parse_bank_text of each (text, file), in order. A large cold load (a big bank's first
+    run, or a deleted cache) is spread over the CPUs: nearly all of its time is YAML parsing
+    and compiling every rubric pattern for validation, file by file and independent."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1 and sum(len(text) for text, _ in jobs) >= PARALLEL_BYTES:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
+                return list(pool.map(_parse_job, jobs))
+        except (OSError, BrokenProcessPool):
+            pass  # no worker processes here (a sandbox, a frozen app): parse in this one
+    return [parse_bank_text(text, file) for text, file in jobs]
+
+
+def _parse_job(job: tuple[str, str]) -> tuple[Bank | None, list[tuple[str, int, str]]]:
+    return parse_bank_text(*job)
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the parent's to handle: a worker must not print a traceback of its own."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def load_banks_cached(files: Iterable[Path]) -> list[Bank]:
     cache_path = _cache_file()
     cached = _read_cache(cache_path)
     fresh: dict[str, _Entry] = {}
-    banks: list[Bank] = []
-    faults: list[tuple[str, int, str]] = []
+    # In file order: a bank from the cache, a file to parse, or why a file could not be read.
+    found: list[Bank | _Parse | tuple[str, int, str]] = []
     changed = False
     for path in files:
         key = str(path.resolve())
         try:
             st = path.stat()
         except OSError as exc:
-            faults.append((str(path), 0, f"cannot read: {exc.strerror}"))
+            found.append((str(path), 0, f"cannot read: {exc.strerror}"))
             continue
         entry = cached.get(key)
         if entry and entry.mtime_ns == st.st_mtime_ns and entry.size == st.st_size and entry.bank.file == str(path):
             fresh[key] = entry
-            banks.append(entry.bank)
+            found.append(entry.bank)
             continue
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            faults.append((str(path), 0, f"cannot read: {exc.strerror}"))
+            found.append((str(path), 0, f"cannot read: {exc.strerror}"))
             continue
         import hashlib  # only when a file changed
 
@@ -93,17 +140,28 @@ def load_banks_cached(files: Iterable[Path]) -> list[Bank]:
         changed = True
         if entry and entry.sha256 == digest and entry.bank.file == str(path):
             fresh[key] = _Entry(st.st_mtime_ns, st.st_size, digest, entry.bank)
-            banks.append(entry.bank)
+            found.append(entry.bank)
             continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            faults.append((str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            found.append((str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
             continue
-        bank, bank_faults = parse_bank_text(text, str(path))
+        found.append(_Parse(key, st.st_mtime_ns, st.st_size, digest, text, str(path)))
+    parsed = iter(parse_many([(job.text, job.file) for job in found if isinstance(job, _Parse)]))
+    banks: list[Bank] = []
+    faults: list[tuple[str, int, str]] = []
+    for job in found:
+        if isinstance(job, Bank):
+            banks.append(job)
+            continue
+        if isinstance(job, tuple):
+            faults.append(job)
+            continue
+        bank, bank_faults = next(parsed)
         faults += bank_faults
         if bank is not None and not bank_faults:
-            fresh[key] = _Entry(st.st_mtime_ns, st.st_size, digest, bank)
+            fresh[job.key] = _Entry(job.mtime_ns, job.size, job.sha256, bank)
             banks.append(bank)
     faults += check_duplicates(banks)
     if faults:

@@ -91,3 +91,59 @@ def test_faulty_files_are_never_cached(tmp_path):
         with pytest.raises(BankError) as exc:
             prompts(tmp_path)
         assert "YAML syntax error" in str(exc.value)
+
+
+def _many_banks(dirpath, count=5):
+    for i in range(count):
+        write(dirpath / f"b{i}.yaml", name=f"b{i}", n=i + 1, prompt=f"prompt {i}")
+    files = bank_files([dirpath], builtin=False)
+    return files
+
+
+def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    import drill.index
+
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    files = _many_banks(tmp_path)
+    jobs = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
+    serial = drill.index.parse_many(jobs)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
+    assert drill.index.parse_many(jobs) == serial
+    assert pools == [2]
+    banks = load_banks_cached(files)
+    assert [b.name for b in banks] == [f"b{i}" for i in range(5)]  # file order, whoever parsed them
+
+    (tmp_path / "b2.yaml").write_text(BANK.format(name="b2", n=3, prompt="x").replace("kind: choice", "kind: essay"),
+                                      encoding="utf-8")
+    with pytest.raises(BankError) as parallel:
+        load_banks_cached(files)
+    monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 10**12)
+    with pytest.raises(BankError) as one_process:
+        load_banks_cached(files)
+    assert parallel.value.faults == one_process.value.faults
+    assert parallel.value.faults[0][:2] == (str(tmp_path / "b2.yaml"), 7)
+
+
+def test_without_worker_processes_the_load_falls_back_to_one_process(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    import drill.index
+
+    def no_processes(*a, **k):
+        raise OSError("no semaphores here")
+
+    files = _many_banks(tmp_path)
+    monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    assert len(load_banks_cached(files)) == 5
