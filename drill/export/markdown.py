@@ -6,16 +6,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from drill.bank import Bank, Question
+from drill.view.numbers import number
 from solvers.result import Plot, Result, Table
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        text = f"{value:.4g}"
-    elif isinstance(value, (list, tuple)):
-        text = ", ".join(_cell(v) for v in value)
-    else:
-        text = str(value)
+    """A table cell: numbers as the terminal shows them, pipes escaped, on one line."""
+    text = ", ".join(_cell(v) for v in value) if isinstance(value, (list, tuple)) else number(value)
     return text.replace("|", "\\|").replace("\n", " ")
 
 

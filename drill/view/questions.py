@@ -12,6 +12,7 @@ from rich.text import Text
 
 from drill.bank import Question
 from drill.ratings import RATINGS
+from drill.view.numbers import number
 
 if TYPE_CHECKING:
     from drill.grading import Grade
@@ -106,14 +107,9 @@ def rating_prompt(proposed: int) -> str:
 
 
 def _short(value: Any) -> str:
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-        return f"{value:.6g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    """A value in the feedback: 6 digits, so a miss by a tight tolerance shows."""
     if isinstance(value, list) and value and isinstance(value[0], list):
         return "; ".join(" ".join(_short(v) for v in row) for row in value)
     if isinstance(value, list):
         return ", ".join(_short(v) for v in value)
-    return str(value)
+    return number(value, digits=6)

@@ -14,23 +14,14 @@ from rich.panel import Panel
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from drill.view.numbers import number
 from solvers.result import Plot, Result, Step, Table
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float):
-        if value == int(value) and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.4g}" if abs(value) < 1e-3 or abs(value) >= 1e6 else f"{value:.4f}".rstrip("0").rstrip(".")
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        return _fmt(value.item())
     if isinstance(value, (list, tuple)) and all(not isinstance(v, (list, tuple, dict)) for v in value):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
-    return str(value)
+        return "[" + ", ".join(number(v) for v in value) + "]"
+    return number(value)
 
 
 def _is_number(value: Any) -> bool:
