@@ -230,3 +230,13 @@ def test_wrongly_typed_fields_are_one_fault_each_with_a_line(tmp_path):
     assert f"{path}:4: each question must be a mapping, got 'just a string'" in lines
     assert f"{path}:24: extra/q2: rubric must be a list of entries" in lines
     assert not any(line.split(":")[1] == "0" for line in lines)
+
+
+def test_feedback_wraps_each_point_under_its_text_not_its_mark():
+    result = runner.invoke(app, ["check", "nlp/lstm-motivation", "--answer", "gates"], env={"COLUMNS": "44"})
+    lines = [line.rstrip() for line in result.stdout.splitlines()[1:] if line.strip()]
+    assert any(line.lstrip().startswith("✗") for line in lines)
+    for line in lines:
+        mark, _, text = line.lstrip().partition(" ")
+        if mark not in ("✓", "✗", "!"):  # a continuation: indented past the marks
+            assert line.startswith(" " * 4) and not line[4].isspace(), line

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from drill.bank import Question
@@ -40,13 +41,21 @@ def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = Tr
         parts.insert(1, Text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
     if show_rubric and q.rubric:
         parts.append(Text("Key points", style="bold"))
-        for p in q.rubric:
-            parts.append(Text(f"  • {p.point}"))
+        parts.append(_marked([("•", p.point, "") for p in q.rubric]))
     if show_hints and q.hints:
         parts.append(Text("Hints", style="bold"))
-        for h in q.hints:
-            parts.append(Text(f"  ? {h}"))
+        parts.append(_marked([("?", h, "") for h in q.hints]))
     return Group(*parts)
+
+
+def _marked(lines: list[tuple[str, str, str]]) -> Table:
+    """(mark, text, style) lines, each text wrapped under itself rather than under its mark."""
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column(no_wrap=True, justify="right", min_width=3)
+    grid.add_column()
+    for mark, text, style in lines:
+        grid.add_row(Text(mark, style=style), Text(text, style=style))
+    return grid
 
 
 def feedback(q: Question, grade: "Grade") -> Group:
@@ -58,12 +67,10 @@ def feedback(q: Question, grade: "Grade") -> Group:
         if grade.message:
             parts.append(Text(f"  {grade.message}", style="yellow"))
         return Group(*parts)
-    for h in grade.hits:
-        parts.append(Text(f"  ✓ {h}", style="green"))
-    for m in grade.misses:
-        parts.append(Text(f"  ✗ {m}", style="red"))
-    for c in grade.misconceptions:
-        parts.append(Text(f"  ! {c}", style="yellow"))
+    marked = [("✓", h, "green") for h in grade.hits] + [("✗", m, "red") for m in grade.misses]
+    marked += [("!", c, "yellow") for c in grade.misconceptions]
+    if marked:
+        parts.append(_marked(marked))
     if q.kind in ("exercise", "choice") and not grade.passed:
         parts.append(Text(f"  expected: {_short(grade.expected)}"))
         if grade.received is not None:
