@@ -115,11 +115,10 @@ class Question:
 
     @property
     def title(self) -> str:
-        """The first non-empty line of the prompt, for tables and headers."""
-        for line in self.prompt.splitlines():
-            if line.strip():
-                return line.strip()
-        return ""
+        """The prompt's first paragraph on one line, for listings (a reflowed YAML block breaks
+        its sentences across lines, so the first line alone stops mid-sentence)."""
+        paragraph = self.prompt.strip().split("\n\n", 1)[0]
+        return " ".join(paragraph.split())
 
 
 @dataclass(frozen=True)

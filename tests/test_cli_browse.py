@@ -240,3 +240,20 @@ def test_feedback_wraps_each_point_under_its_text_not_its_mark():
         mark, _, text = line.lstrip().partition(" ")
         if mark not in ("✓", "✗", "!"):  # a continuation: indented past the marks
             assert line.startswith(" " * 4) and not line[4].isspace(), line
+
+
+def test_list_in_a_pipe_shows_whole_first_paragraphs_and_a_terminal_width_cuts_lines():
+    from drill.index import load_catalog
+    from drill.view.listing import question_lines
+
+    questions = list(load_catalog().questions)
+    piped = invoke("list").stdout
+    for q in questions:
+        first = " ".join(q.prompt.strip().split("\n\n")[0].split())
+        assert first in piped  # grep finds any words of the question's opening paragraph
+    for width in (80, 120, 160):  # topics are dropped at 80 columns, cut at 120
+        lines = list(question_lines(questions, width=width))
+        assert all(len(line) <= width for line in lines)
+        assert sum("…" in line for line in lines) > len(questions) // 2
+    assert "topics" not in next(question_lines(questions, width=80))
+    assert "topics" in next(question_lines(questions, width=160))

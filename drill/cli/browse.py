@@ -15,7 +15,7 @@ def list_cmd(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [],
     bank_dir: BankDirOpt = [], json_out: JsonOpt = False,
 ) -> None:
-    """List questions: id, ref, kind, topics and the first line of the prompt."""
+    """List questions: id, ref, kind, topics and the opening of the prompt."""
     from drill.cli.context import catalog, filters
     from drill.export import question_summary
 
