@@ -23,7 +23,7 @@ from drill.errors import BankError, DrillError
 # Every command, the module that defines it, and the line `drill --help` shows for it. Only
 # the module of the command being run is imported and built: start-up stays close to typer's own.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "list": ("drill.cli.browse", "List questions: id, ref, kind, topics, first line."),
+    "list": ("drill.cli.browse", "List questions: id, ref, kind, topics, prompt."),
     "show": ("drill.cli.browse", "Show one question by id or ref."),
     "validate": ("drill.cli.browse", "Check banks: schema, ids, patterns, exercises re-solved."),
     "quiz": ("drill.cli.practice", "Ask, grade, reveal the model answer, rate your recall."),
