@@ -37,6 +37,7 @@ import functools
 import math
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -210,13 +211,17 @@ def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, 
         faults.add(_line(data, "questions"), "'questions' must be a non-empty list")
         questions_data = []
     questions = []
-    for item in questions_data:
-        if not isinstance(item, dict):  # a scalar carries no line of its own: point at the list
-            faults.add(_line(data, "questions"), f"each question must be a mapping, got {item!r}")
-            continue
-        q = _parse_question(item, name, file, faults)
-        if q is not None:
-            questions.append(q)
+    with warnings.catch_warnings():
+        # A pattern Python reads now but flags as read differently later ("possible nested set")
+        # is a fault to fix, not a warning printed on every command.
+        warnings.simplefilter("error", FutureWarning)
+        for item in questions_data:
+            if not isinstance(item, dict):  # a scalar carries no line of its own: point at the list
+                faults.add(_line(data, "questions"), f"each question must be a mapping, got {item!r}")
+                continue
+            q = _parse_question(item, name, file, faults)
+            if q is not None:
+                questions.append(q)
     bank = Bank(
         name=name,
         title=str(data.get("title") or name),
@@ -260,6 +265,8 @@ def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) 
             re.compile(p)
         except re.error as exc:
             faults.add(line, f"{what} pattern {p!r} does not compile: {exc}")
+        except FutureWarning as exc:
+            faults.add(line, f"{what} pattern {p!r} is ambiguous: {exc} (escape a literal '[' as '\\[')")
 
 
 def _positive(value: Any, default: float, line: int, faults: _Faults, what: str) -> float:

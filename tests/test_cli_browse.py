@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from drill.cli import app
@@ -105,6 +107,14 @@ def test_validate_reports_every_fault_with_file_and_line(tmp_path):
     assert any(line.startswith(f"{path}:13: extra/bias-variance: rubric pattern") and "does not compile" in line
                for line in lines)
     assert f"{path}:17: unknown key 'colour'" in lines
+
+
+def test_an_ambiguous_pattern_is_a_fault_not_a_python_warning(tmp_path):
+    path = write(tmp_path, "amb.yaml", GOOD.replace("match: ['bias", "match: ['[[]ambiguous-set-xyz]', 'bias"))
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:13: extra/bias-variance: rubric pattern '[[]ambiguous-set-xyz]' is ambiguous" in result.stderr
+    assert "FutureWarning" not in result.stderr
 
 
 def test_validate_yaml_syntax_error_names_line(tmp_path):
@@ -257,3 +267,30 @@ def test_list_in_a_pipe_shows_whole_first_paragraphs_and_a_terminal_width_cuts_l
         assert sum("…" in line for line in lines) > len(questions) // 2
     assert "topics" not in next(question_lines(questions, width=80))
     assert "topics" in next(question_lines(questions, width=160))
+
+
+_TOKENS = ["", "- ", ": ", "[", "]", "{", "}", "'", '"', "null", "~", "1e400", "-1", ".nan", ".inf", "[1, 2]",
+           "{a: 1}", "|", "&a", "*a", "!!python/object:os.system", "\t", "? ", "---", "..."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 200), st.sampled_from(_TOKENS),
+                          st.sampled_from(["insert", "replace-value", "delete", "repeat"])), min_size=1, max_size=4))
+def test_a_damaged_bank_gives_faults_with_lines_never_an_exception(edits):
+    from drill.bank import parse_bank_text
+
+    lines = GOOD.splitlines()
+    for where, col, token, op in edits:
+        j = where % len(lines)
+        if op == "insert":
+            lines[j] = lines[j][:col] + token + lines[j][col:]
+        elif op == "replace-value" and ":" in lines[j]:
+            lines[j] = lines[j].split(":", 1)[0] + ": " + token
+        elif op == "delete" and len(lines) > 1:
+            del lines[j]
+        else:
+            lines.insert(j, lines[(where // 7) % len(lines)])
+    bank, faults = parse_bank_text("\n".join(lines), "f.yaml")
+    assert bank is not None or faults
+    for file, line, message in faults:
+        assert file == "f.yaml" and isinstance(line, int) and message and "\n" not in message
