@@ -32,15 +32,14 @@ def render_table(table: Table) -> RichTable:
     out = RichTable(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     if table.index is not None:
         out.add_column("", style="bold", no_wrap=True)
+    shown = [[_fmt(v) for v in row] for row in table.rows]
     for j, col in enumerate(table.columns):
         numeric = bool(table.rows) and all(_is_number(r[j]) for r in table.rows if j < len(r))
-        cells = [_fmt(r[j]) for r in table.rows if j < len(r)]
-        width = max([0] + [len(c) for c in cells])
+        width = max([0] + [len(r[j]) for r in shown if j < len(r)])
         out.add_column(Text(str(col)), justify="right" if numeric else "left", overflow="fold",
                        min_width=min(width, 12 if numeric else 8))
-    for i, row in enumerate(table.rows):
-        cells = [Text(_fmt(v)) for v in row]
-        out.add_row(*([Text(str(table.index[i]))] if table.index is not None else []), *cells)
+    for i, row in enumerate(shown):
+        out.add_row(*([Text(str(table.index[i]))] if table.index is not None else []), *map(Text, row))
     return out
 
 
