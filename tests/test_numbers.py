@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import io
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,11 +27,11 @@ def test_any_float_reads_back_close_to_itself(x, digits):
     if x != x or abs(x) == float("inf"):
         assert text in ("nan", "inf", "-inf")
         return
-    back = float(text.replace(",", ""))
-    if 1e-3 <= abs(x) < 1e6:
-        assert abs(back - x) <= 0.5 * 10 ** -digits + 1e-12 * abs(x)  # rounded to `digits` decimals
+    back, exact = Decimal(text.replace(",", "")), Decimal(x)  # exact: 1.8e+308 is no float
+    if Decimal("1e-3") <= abs(exact) < Decimal("1e6"):
+        assert abs(back - exact) <= Decimal(5) / 10 ** (digits + 1)  # rounded to `digits` decimals
     else:
-        assert abs(back - x) <= 0.5 * 10 ** (1 - digits) * abs(x)  # `digits` significant digits
+        assert abs(back - exact) <= Decimal(5) / 10 ** digits * abs(exact)  # `digits` significant digits
 
 
 def test_the_study_guide_shows_the_numbers_of_the_terminal():
