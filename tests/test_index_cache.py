@@ -147,3 +147,34 @@ def test_without_worker_processes_the_load_falls_back_to_one_process(tmp_path, m
     monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
     assert len(load_banks_cached(files)) == 5
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_real_cold_load_over_the_threshold_lists_every_question(tmp_path, drill_home, start_method):
+    """End to end through `python -m drill`, with fork and with spawn (the macOS and Windows
+    default: each worker is a fresh interpreter that imports drill and gets its file by pickle)."""
+    import subprocess
+    import sys
+
+    import drill.index
+
+    if start_method not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip(f"no {start_method} here")
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    question = BANK.split("questions:\n", 1)[1]
+    for f in range(2):
+        body = "".join(question.replace("id: q1", f"id: q{i}").replace("3.1-Q{n}", f"3.{f + 1}-Q{i}")
+                       for i in range(1000))
+        (banks / f"b{f}.yaml").write_text(BANK.split("questions:\n")[0].format(name=f"b{f}") + "questions:\n"
+                                          + body.format(prompt="a long prompt " * 30, n=0), encoding="utf-8")
+    assert sum(p.stat().st_size for p in banks.iterdir()) >= drill.index.PARALLEL_BYTES
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(f"import multiprocessing\nmultiprocessing.set_start_method({start_method!r})\n")
+    env = {**os.environ, "DRILL_BANKS": str(banks), "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
+    proc = subprocess.run([sys.executable, "-m", "drill", "list"], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    builtin = sum(len(b.questions) for b in load_banks_cached(bank_files()))
+    assert proc.stdout.strip().endswith(f"{2 * 1000 + builtin} questions")
+    assert proc.stdout.count("b1/q999 ") == 1 and not proc.stderr
