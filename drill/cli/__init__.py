@@ -119,6 +119,8 @@ def build_command(commands: typer.Typer, name: str) -> Any:
 
 
 def main() -> None:
+    """The `drill` console script. It tunes the whole process (BLAS threads, the garbage
+    collector) for a short-lived command; code that embeds drill calls `app` instead."""
     # drill's arrays are small, so one BLAS thread: by default OpenBLAS starts one per core when
     # numpy is imported, and they spin beside the main thread (about 15 ms of wall time and
     # 100 ms of CPU per command on two cores). A value the user set wins.
