@@ -29,8 +29,10 @@ from typing import Any, Callable
 import numpy as np
 
 from solvers.checks import number
-from solvers.result import Plot, Result, SolverInputError, Step, Table
+from solvers.result import Plot, Result, SolverInputError, Step, Table, significant
 
+# Significant digits of every value shown and graded: enough to hide float noise like 0.49999999999.
+SHOWN_DIGITS = 12
 INPUTS = ("points", "alpha")
 
 BOOK_POINTS = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
@@ -98,8 +100,8 @@ def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) ->
     xs = _points(points)
     a = number(alpha, "alpha")
     fns = functions(a)
-    values = {n: [_r(v) for v in f(xs)] for n, (f, _) in fns.items()}
-    derivs = {n: [_r(v) for v in df(xs)] for n, (_, df) in fns.items()}
+    values = {n: [significant(v, SHOWN_DIGITS) for v in f(xs)] for n, (f, _) in fns.items()}
+    derivs = {n: [significant(v, SHOWN_DIGITS) for v in df(xs)] for n, (_, df) in fns.items()}
     s = sigmoid(xs)
     jac = np.diag(s * (1.0 - s))
     labels = tuple(f"{x:g}" for x in xs)
@@ -111,7 +113,7 @@ def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) ->
              "s' = s(1-s); tanh' = 1 - tanh^2; GELU' = Phi(x) + x·phi(x)",
              "at the kink x = 0 ReLU reports 0 and leaky ReLU alpha (any slope in between is a subgradient)"),
         Step("jacobian", "Jacobian of the elementwise sigmoid of x",
-             Table(labels, tuple(tuple(_r(v) for v in row) for row in jac), labels),
+             Table(labels, tuple(tuple(significant(v, SHOWN_DIGITS) for v in row) for row in jac), labels),
              "d s(x_i)/d x_j = s(x_i)(1 - s(x_i)) if i = j else 0",
              "diagonal: each output depends on its own input only"),
         Step("facts", "Ranges and largest slopes",
@@ -127,7 +129,7 @@ def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) ->
         steps=steps,
         values=values,
         derivatives=derivs,
-        jacobian=[[_r(v) for v in row] for row in jac],
+        jacobian=[[significant(v, SHOWN_DIGITS) for v in row] for row in jac],
     )
 
 
@@ -165,6 +167,3 @@ def _points(value: list[float] | tuple[float, ...] | str) -> np.ndarray:
     return xs
 
 
-def _r(v: float) -> float:
-    """Round for display and grading; 12 significant digits hide float noise like 0.49999999999."""
-    return float(f"{float(v):.12g}") + 0.0  # + 0.0 turns -0.0 into 0.0

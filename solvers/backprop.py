@@ -34,8 +34,9 @@ from typing import Any
 import numpy as np
 
 from solvers.checks import whole
-from solvers.result import Result, SolverInputError, Step, Table
+from solvers.result import Result, SolverInputError, Step, Table, rounded
 
+SHOWN_DECIMALS = 6  # of every value a step shows
 INPUTS = ("n", "d", "h", "c", "keep", "seed")
 
 BOOK = {"n": 2, "d": 3, "h": 4, "c": 2, "keep": 0.5, "seed": 0}
@@ -198,7 +199,7 @@ def solve(n: int = BOOK["n"], d: int = BOOK["d"], h: int = BOOK["h"], c: int = B
              "kept units are scaled by 1/keep so E[M] = 1 and test time needs no rescaling"),
         Step("h_drop", "Hidden units after dropout", _table(fwd.h_drop, hid, rows), "Hd = H * M"),
         Step("out", "Network output", _table(fwd.out, outs, rows), "out = Hd W2 + b2 (linear output)"),
-        Step("loss", "Loss", _r(value), "L = (1/N) sum_n 1/2 ||out_n - Y_n||^2"),
+        Step("loss", "Loss", rounded(value, SHOWN_DECIMALS), "L = (1/N) sum_n 1/2 ||out_n - Y_n||^2"),
         Step("d_out", "Gradient at the output", _table(g.d_out, outs, rows), "dOut = (out - Y) / N"),
         Step("d_w2", "Gradient of W2", _table(g.dW2, outs, hid), "dW2 = Hd^T dOut"),
         Step("d_b2", "Gradient of b2", _vector(g.db2, outs), "db2 = sum over examples of dOut"),
@@ -212,7 +213,8 @@ def solve(n: int = BOOK["n"], d: int = BOOK["d"], h: int = BOOK["h"], c: int = B
             "gradient_check", "Gradient check (central differences, mask fixed)",
             Table(
                 ("||analytic||", "||numeric||", "relative error"),
-                tuple((_r(np.linalg.norm(analytic[k])), _r(np.linalg.norm(numeric[k])), float(f"{errors[k]:.3g}"))
+                tuple((rounded(np.linalg.norm(analytic[k]), SHOWN_DECIMALS),
+                       rounded(np.linalg.norm(numeric[k]), SHOWN_DECIMALS), float(f"{errors[k]:.3g}"))
                       for k in PARAMS),
                 PARAMS,
             ),
@@ -261,13 +263,9 @@ def _labels(prefix: str, count: int) -> tuple[str, ...]:
     return tuple(f"{prefix}{i + 1}" for i in range(count))
 
 
-def _r(x: float) -> float:
-    return round(float(x), 6) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-
 def _table(matrix: np.ndarray, columns: tuple[str, ...], index: tuple[str, ...]) -> Table:
-    return Table(columns, tuple(tuple(_r(v) for v in row) for row in matrix), index)
+    return Table(columns, tuple(tuple(rounded(v, SHOWN_DECIMALS) for v in row) for row in matrix), index)
 
 
 def _vector(vector: np.ndarray, columns: tuple[str, ...]) -> Table:
-    return Table(columns, (tuple(_r(v) for v in vector),))
+    return Table(columns, (tuple(rounded(v, SHOWN_DECIMALS) for v in vector),))

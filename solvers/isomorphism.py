@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from solvers.graphs import adjacency_matrix, degrees, edge_count, matrix_table
-from solvers.result import Result, SolverInputError, Step, Table
+from solvers.result import Result, SolverInputError, Step, Table, rounded
 
 INPUTS = ("g1", "g2", "directed", "nodes1", "nodes2")
 
@@ -169,8 +169,8 @@ def _invariants(
     s1, s2 = _spectrum(a1, directed), _spectrum(a2, directed)
     scale = max(1.0, float(np.abs(a1).sum()), float(np.abs(a2).sum()))
     same = len(s1) == len(s2) and bool(np.allclose(s1, s2, atol=_SPECTRUM_TOL * scale, rtol=0))
-    add("spectrum of A + Aᵀ" if directed else "spectrum", [round(float(x), 4) + 0.0 for x in s1],
-        [round(float(x), 4) + 0.0 for x in s2], same)
+    add("spectrum of A + Aᵀ" if directed else "spectrum", [rounded(x) for x in s1],
+        [rounded(x) for x in s2], same)
     add("colour class sizes (refinement)", _class_sizes(c1), _class_sizes(c2))
     return rows
 

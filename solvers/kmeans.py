@@ -43,7 +43,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from solvers.checks import whole
-from solvers.result import Plot, Result, SolverInputError, Step, Table
+from solvers.result import Plot, Result, SolverInputError, Step, Table, rounded
 
 INPUTS = ("dataset", "k", "n", "seed", "restarts")
 
@@ -276,12 +276,12 @@ def solve(dataset: str = BOOK["dataset"], k: int | None = BOOK["k"], n: int = BO
         Step("true_plot", "True clusters", _scatter(f"{dataset}: true clusters", X, truth)),
         Step("restarts", "k-means++ restarts", Table(
             ("Lloyd iterations", "inertia"),
-            tuple((f.iterations, _r(f.inertia)) for f in fits),
+            tuple((f.iterations, rounded(f.inertia, SHOWN_DECIMALS)) for f in fits),
             tuple(f"start {i + 1}" + (" (best)" if f is best else "") for i, f in enumerate(fits)),
         ), "inertia = sum_i ||x_i - mu_c(i)||^2", "Lloyd's algorithm only reaches a local minimum; keep the best start"),
         Step("kmeans_centers", "k-means centres", Table(("x", "y"), _rows(best.centers), clusters),
              "mu_j = mean of the points assigned to j"),
-        Step("kmeans_inertia", "k-means inertia", _r(best.inertia), "sum_i ||x_i - mu_c(i)||^2"),
+        Step("kmeans_inertia", "k-means inertia", rounded(best.inertia, SHOWN_DECIMALS), "sum_i ||x_i - mu_c(i)||^2"),
         Step("kmeans_contingency", "True class against k-means cluster",
              Table(clusters, tuple(tuple(map(int, row)) for row in contingency(truth, best.labels)), classes)),
         Step("kmeans_ari", "Adjusted Rand index of k-means", round(km_ari, 4),
@@ -289,17 +289,17 @@ def solve(dataset: str = BOOK["dataset"], k: int | None = BOOK["k"], n: int = BO
         Step("kmeans_plot", "k-means clusters", _scatter(f"{dataset}: k-means (k={k})", X, best.labels)),
         Step("gmm_starts", "EM starts", Table(
             ("EM iterations", "log-likelihood"),
-            tuple((f.iterations, _r(f.log_likelihood)) for f in mixtures),
+            tuple((f.iterations, rounded(f.log_likelihood, SHOWN_DECIMALS)) for f in mixtures),
             tuple(("k-means partition" if i == 0 else f"random {i}") + (" (best)" if f is mixture else "")
                   for i, f in enumerate(mixtures)),
         ), "EM climbs the likelihood to a local maximum; keep the best start"),
         Step("gmm_params", "GMM components", Table(
             ("weight", "mean x", "mean y", "var x", "cov xy", "var y"),
-            tuple((_r(w), _r(m[0]), _r(m[1]), _r(c[0, 0]), _r(c[0, 1]), _r(c[1, 1]))
+            tuple(tuple(rounded(v, SHOWN_DECIMALS) for v in (w, m[0], m[1], c[0, 0], c[0, 1], c[1, 1]))
                   for w, m, c in zip(mixture.weights, mixture.means, mixture.covariances)),
             clusters,
         ), f"pi_j = N_j/N, mu_j = sum r_ij x_i / N_j, Sigma_j = sum r_ij (x_i - mu_j)(x_i - mu_j)^T / N_j + {REG_COVAR:g} I"),
-        Step("gmm_log_likelihood", "GMM log-likelihood", _r(mixture.log_likelihood),
+        Step("gmm_log_likelihood", "GMM log-likelihood", rounded(mixture.log_likelihood, SHOWN_DECIMALS),
              "sum_i log sum_j pi_j N(x_i | mu_j, Sigma_j)",
              f"{mixture.log_likelihood / n:.4f} per point after {mixture.iterations} EM iterations"),
         Step("gmm_contingency", "True class against GMM component",
@@ -369,15 +369,13 @@ def _verdict(dataset: str, km_ari: float, gmm_ari: float) -> str:
 
 def _scatter(title: str, X: np.ndarray, labels: np.ndarray) -> Plot:
     series = tuple(
-        (f"cluster {j + 1}", tuple(_r(v) for v in X[labels == j, 0]), tuple(_r(v) for v in X[labels == j, 1]))
+        (f"cluster {j + 1}", *(tuple(rounded(v, SHOWN_DECIMALS) for v in X[labels == j, axis]) for axis in (0, 1)))
         for j in np.unique(labels)
     )
     return Plot(title, series, kind="scatter", xlabel="x", ylabel="y")
 
 
 def _rows(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
-    return tuple(tuple(_r(v) for v in row) for row in matrix)
+    return tuple(tuple(rounded(v, SHOWN_DECIMALS) for v in row) for row in matrix)
 
 
-def _r(x: float) -> float:
-    return round(float(x), SHOWN_DECIMALS) + 0.0

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers.result import Result, SolverInputError, Step, Table
+from solvers.result import Result, SolverInputError, Step, Table, rounded
 from solvers.text import Tokenizer
 
 INPUTS = ("examples", "query", "model", "alpha", "stem")
@@ -248,7 +248,7 @@ def _training_steps(m: _Model, e: _Evidence, inputs: dict[str, Any]) -> list[Ste
         "query words unseen in training are ignored",
         "each query token counts once per occurrence" if multinomial else "absent vocabulary words count as (1 - p)",
     ]
-    priors = tuple((int(t), _round4(t / m.texts.sum())) for t in m.texts)
+    priors = tuple((int(t), rounded(t / m.texts.sum())) for t in m.texts)
     cols = list(range(len(m.vocab))) if len(m.vocab) <= SMALL_VOCAB else [m.vocab.index(w) for w in e.seen]
     totals = m.counts.sum(axis=1) if multinomial else m.texts
     count_rows = tuple(tuple(int(v) for v in m.counts[i, cols]) + (int(totals[i]),) for i in range(len(m.classes)))
@@ -277,7 +277,7 @@ def _scoring_steps(m: _Model, e: _Evidence, inputs: dict[str, Any]) -> list[Step
         for i in range(len(m.classes))
     )
     scores = tuple(
-        (_round4(a), _round4(b), _round4(s), float(f"{math.exp(s):.4g}"))
+        (rounded(a), rounded(b), rounded(s), float(f"{math.exp(s):.4g}"))
         for a, b, s in zip(e.log_prior, e.log_likelihood, e.log_score)
     )
     steps = [
@@ -293,7 +293,7 @@ def _scoring_steps(m: _Model, e: _Evidence, inputs: dict[str, Any]) -> list[Step
              Table(("log P(c)", "log likelihood", "log score", "product"), scores, m.classes),
              "log score = log P(c) + sum of log likelihoods; product = exp(log score)"),
         Step("posteriors", "Posteriors P(c | q)",
-             Table(("P(c | q)",), tuple((_round4(p),) for p in e.posterior), m.classes),
+             Table(("P(c | q)",), tuple((rounded(p),) for p in e.posterior), m.classes),
              "P(c | q) = exp(s_c - max s) / sum_k exp(s_k - max s)"),
     ]
     if not e.seen:
@@ -303,10 +303,6 @@ def _scoring_steps(m: _Model, e: _Evidence, inputs: dict[str, Any]) -> list[Step
         steps.append(Step("tie", "Tie", "the top classes have equal posteriors; the label is the class seen first"))
     steps.append(Step("label", "Label", m.classes[e.best], "argmax over c of P(c | q)"))
     return steps
-
-
-def _round4(value: float) -> float:
-    return round(float(value), 4) + 0.0
 
 
 _POSITIVE = ("happy", "love", "great", "fun", "puppy", "sunny", "smile")

@@ -45,7 +45,7 @@ from typing import Any, Callable
 import numpy as np
 
 from solvers.checks import listed, number
-from solvers.result import Plot, Result, SolverInputError, Step, Table
+from solvers.result import Plot, Result, SolverInputError, Step, Table, significant
 
 INPUTS = ("condition", "lr", "steps", "scale", "optimizers", "angle", "start", "tol")
 
@@ -194,9 +194,9 @@ def solve(
     gd_lr = rate if rate is not None else 1.0 / lam[-1]
     steps_out = [
         Step("problem", "The quadratic f(w) = 1/2 w^T A w",
-             Table(("w1", "w2"), tuple(tuple(map(_r, row)) for row in A), ("w1", "w2")),
-             f"A = R({theta:g} deg) diag(1, {kappa:g}) R^T; eigenvalues {_r(lam[0])}, {_r(lam[1])}",
-             f"start w0 = ({w0[0]:g}, {w0[1]:g}), f(w0) = {_r(f0)}; minimum f(0) = 0"),
+             Table(("w1", "w2"), tuple(tuple(map(significant, row)) for row in A), ("w1", "w2")),
+             f"A = R({theta:g} deg) diag(1, {kappa:g}) R^T; eigenvalues {significant(lam[0])}, {significant(lam[1])}",
+             f"start w0 = ({w0[0]:g}, {w0[1]:g}), f(w0) = {significant(f0)}; minimum f(0) = 0"),
         _contraction_step(lam, gd_lr, f0, tolerance),
     ]
     scaling = None
@@ -226,8 +226,8 @@ def _side_by_side(
         opt = OPTIMIZERS[name]
         lr = rate if rate is not None else (opt.default_lr or 1.0 / lam_max)
         traj = run(opt.update, A, w0, lr, steps, tol)
-        runs.append({"optimizer": name, "lr": _r(lr), "steps_to_converge": traj.steps_to_converge,
-                     "final_loss": _r(traj.losses[-1]), "converged": traj.steps_to_converge is not None,
+        runs.append({"optimizer": name, "lr": significant(lr), "steps_to_converge": traj.steps_to_converge,
+                     "final_loss": significant(traj.losses[-1]), "converged": traj.steps_to_converge is not None,
                      "diverged": traj.diverged})
         paths.append((name, tuple(map(float, traj.path[:, 0])), tuple(map(float, traj.path[:, 1]))))
     columns = ("lr", "steps_to_converge", "final_loss", "converged", "diverged")
@@ -266,8 +266,9 @@ def _contraction_step(lam: np.ndarray, lr: float, f0: float, tol: float) -> Step
     else:
         bound = None
         note = "rho >= 1: GD does not converge at this learning rate (lr >= 2/lambda_max)" if rho >= 1 else ""
-    return Step("gd_contraction", "Gradient descent contraction factor", _r(rho),
-                f"rho = max |1 - lr lambda| = max(|1 - {_r(lr)}·{_r(lam[0])}|, |1 - {_r(lr)}·{_r(lam[1])}|)", note)
+    return Step("gd_contraction", "Gradient descent contraction factor", significant(rho),
+                f"rho = max |1 - lr lambda| = max(|1 - {significant(lr)}·{significant(lam[0])}|, "
+                f"|1 - {significant(lr)}·{significant(lam[1])}|)", note)
 
 
 def _scaling(A: np.ndarray, w0: np.ndarray, steps: int, tol: float, theta: float) -> tuple[dict[str, Any], Step]:
@@ -279,7 +280,7 @@ def _scaling(A: np.ndarray, w0: np.ndarray, steps: int, tol: float, theta: float
     for hess, start in ((A, w0), (A_scaled, w0_scaled)):
         lam = np.linalg.eigvalsh(hess)
         traj = run(_sgd, hess, start, 1.0 / lam[-1], steps, tol)
-        rows.append((_r(lam[-1] / lam[0]), _r(1.0 / lam[-1]), traj.steps_to_converge))
+        rows.append((significant(lam[-1] / lam[0]), significant(1.0 / lam[-1]), traj.steps_to_converge))
     summary = {"condition_raw": rows[0][0], "condition_scaled": rows[1][0],
                "gd_steps_raw": rows[0][2], "gd_steps_scaled": rows[1][2]}
     aligned = abs(math.sin(2 * math.radians(theta))) < 1e-12
@@ -300,15 +301,16 @@ def _lr_study(
         traj = run(_sgd, A, w0, lr, steps, tol)
         rho = float(np.max(np.abs(1.0 - lr * lam)))
         if traj.diverged:
-            shape = f"diverges: the loss grows about {_r(rho**2)}x per step"
+            shape = f"diverges: the loss grows about {significant(rho**2)}x per step"
         elif traj.steps_to_converge is not None:
             shape = f"converges in {traj.steps_to_converge} steps"
         else:
             shape = f"still falling after {len(traj.losses) - 1} steps"
-        study.append({"label": label, "lr": _r(lr), "rho": _r(rho), "steps_to_converge": traj.steps_to_converge,
-                      "final_loss": _r(traj.losses[-1]), "diverged": traj.diverged, "shape": shape})
+        study.append({"label": label, "lr": significant(lr), "rho": significant(rho),
+                      "steps_to_converge": traj.steps_to_converge, "final_loss": significant(traj.losses[-1]),
+                      "diverged": traj.diverged, "shape": shape})
         logs = tuple(math.log10(max(v, 1e-300)) for v in traj.losses)
-        series.append((f"{label} (lr {_r(lr)})", tuple(float(i) for i in range(len(logs))), logs))
+        series.append((f"{label} (lr {significant(lr)})", tuple(float(i) for i in range(len(logs))), logs))
     table = Table(("lr", "rho", "steps to converge", "final loss", "curve"),
                   tuple((s["lr"], s["rho"], s["steps_to_converge"], s["final_loss"], s["shape"]) for s in study),
                   tuple(s["label"] for s in study))
@@ -357,5 +359,3 @@ def _start(value: list[float] | str) -> np.ndarray:
     return np.array([number(v, f"start[{i}]", low=-MAX_START, high=MAX_START) for i, v in enumerate(items)])
 
 
-def _r(v: float) -> float:
-    return float(f"{float(v):.6g}") + 0.0

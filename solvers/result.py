@@ -88,6 +88,18 @@ class Result:
         return out
 
 
+def rounded(value: Any, places: int = 4) -> float:
+    """``value`` (a float or numpy scalar) to ``places`` decimals as a plain float, for the
+    numbers a step shows; ``+ 0.0`` turns a -0.0 into 0.0."""
+    return round(float(value), places) + 0.0
+
+
+def significant(value: Any, digits: int = 6) -> float:
+    """``value`` to ``digits`` significant digits as a plain float (no -0.0), for numbers whose
+    scale varies too much for a fixed count of decimals."""
+    return float(f"{float(value):.{digits}g}") + 0.0
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"

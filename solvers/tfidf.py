@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers.result import Result, SolverInputError, Step, Table
+from solvers.result import Result, SolverInputError, Step, Table, rounded
 from solvers.text import TermCounts, Tokenizer, count_terms
 
 INPUTS = ("docs", "query", "terms", "tf", "idf", "norm", "stem", "stop_words", "top")
@@ -315,7 +315,7 @@ def _columns(counts: TermCounts, shown: dict[str, str], s: _Scores) -> np.ndarra
 
 
 def _rows(matrix: np.ndarray, cast: Any) -> tuple[tuple[Any, ...], ...]:
-    """A 2-D array as table rows of plain numbers (``int`` or ``_round4``)."""
+    """A 2-D array as table rows of plain numbers (``int`` or ``rounded``)."""
     return tuple(tuple(cast(v) for v in row) for row in np.atleast_2d(matrix))
 
 
@@ -331,22 +331,22 @@ def _small_steps(
     note = "" if len(cols) == len(counts.terms) else "only the query's terms are shown; norms use every term"
     score_formula = "cos(d, q) = w(d) . w(q) / (|w(d)| |w(q)|)" if inputs["norm"] == "l2" else "score = w(d) . w(q)"
     def column(name: str, values: np.ndarray) -> Table:
-        return Table((name,), _rows(values[:, None], _round4), names)
+        return Table((name,), _rows(values[:, None], rounded), names)
 
     counts_rows = _rows(dense[:, cols], int) + _rows(s.query_counts[cols], int)
-    ranking = tuple((f"D{i + 1}", _round4(s.scores[i])) for i in s.order)
+    ranking = tuple((f"D{i + 1}", rounded(s.scores[i])) for i in s.order)
     return [
         Step("counts", "Term counts c(d, t)", Table(heads, counts_rows, names + ("Q",)), note=note),
         Step("df", "Document frequency df(t)", Table(heads, _rows(s.df[cols], int), ("df",)),
              "df(t) = number of documents containing t"),
-        Step("idf", "Inverse document frequency", Table(heads, _rows(s.idf[cols], _round4), ("idf",)),
+        Step("idf", "Inverse document frequency", Table(heads, _rows(s.idf[cols], rounded), ("idf",)),
              IDF_KINDS[inputs["idf"]] + f", N = {counts.n_docs}"),
-        Step("weights", "tf-idf weights w(d, t)", Table(heads, _rows(weights[:, cols], _round4), names),
+        Step("weights", "tf-idf weights w(d, t)", Table(heads, _rows(weights[:, cols], rounded), names),
              "w(d, t) = tf(c(d, t)) x idf(t), " + TF_KINDS[inputs["tf"]], note=note),
         Step("norms", "Document norms |w(d)|", column("norm", s.doc_norms), "|w(d)| = sqrt(sum over t of w(d, t)^2)"),
-        Step("query_weights", "Query weights w(q, t)", Table(heads, _rows(s.query_weights[cols], _round4), ("Q",)),
+        Step("query_weights", "Query weights w(q, t)", Table(heads, _rows(s.query_weights[cols], rounded), ("Q",)),
              f"query tokens {[_label(t, shown) for t in query_terms]}, weighted like a document"),
-        Step("query_norm", "Query norm |w(q)|", _round4(s.query_norm), "|w(q)| = sqrt(sum over t of w(q, t)^2)"),
+        Step("query_norm", "Query norm |w(q)|", rounded(s.query_norm), "|w(q)| = sqrt(sum over t of w(q, t)^2)"),
         Step("dots", "Dot products w(d) . w(q)", column("dot", s.dots), "sum over t of w(d, t) w(q, t)"),
         Step("scores", "Scores", column("score", s.scores), score_formula),
         Step("ranking", "Ranking", Table(("doc", "score"), ranking, tuple(map(str, range(1, counts.n_docs + 1))))),
@@ -356,7 +356,7 @@ def _small_steps(
 def _large_steps(counts: TermCounts, shown: dict[str, str], s: _Scores, inputs: dict[str, Any]) -> list[Step]:
     qcols = np.flatnonzero(s.query_counts)
     df = s.df
-    r4 = _round4
+    r4 = rounded
     query_table = Table(
         ("count in query", "df", "idf", "weight"),
         tuple((int(s.query_counts[c]), int(df[c]), r4(s.idf[c]), r4(s.query_weights[c])) for c in qcols),
@@ -400,10 +400,6 @@ def _tie_steps(s: _Scores, k: int) -> list[Step]:
         return []
     text = "tie: " + "; ".join(described) + ", kept in document order"
     return [Step("ties", "Ties", text, note="scores equal to 12 decimal places are ties")]
-
-
-def _round4(value: float) -> float:
-    return round(float(value), 4) + 0.0
 
 
 # A small vocabulary for random instances: ranking questions of the book's shape.

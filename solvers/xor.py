@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from solvers.result import Result, SolverInputError, Step, Table
+from solvers.result import Result, SolverInputError, Step, Table, rounded, significant
 
 INPUTS = ("activation", "scale")
 
@@ -115,12 +115,13 @@ def solve(activation: str = "relu", scale: float = BOOK_SCALE) -> XorResult:
              + ("" if act == "relu" else ", output act(y)")),
         Step("forward", "Forward pass on the four inputs",
              Table(("x1", "x2", "z1", "z2", "h1", "h2", "output", "XOR", "ok"),
-                   tuple((int(x[0]), int(x[1]), *map(_r, zz), *map(_r, hh), _r(o), int(t), bool(p == t))
+                   tuple((int(x[0]), int(x[1]), *map(significant, zz), *map(significant, hh), significant(o), int(t),
+                          bool(p == t))
                          for x, zz, hh, o, t, p in zip(X, z, h, out, TARGET, predicted)))),
         Step("verified", "Truth table matches XOR", verified,
              note="sigmoid outputs are rounded to 0/1" if act == "sigmoid" else "outputs are exactly 0 and 1"),
         Step("with_skip", "With skip connections from the inputs, one hidden unit is enough",
-             [_r(v) for v in X.sum(axis=1) - 2.0 * np.maximum(X.sum(axis=1) - 1.0, 0.0)],
+             [significant(v) for v in X.sum(axis=1) - 2.0 * np.maximum(X.sum(axis=1) - 1.0, 0.0)],
              "y = x1 + x2 - 2 ReLU(x1 + x2 - 1) on (0,0), (0,1), (1,0), (1,1)",
              "the output reads the inputs directly, so this is not a plain layered 2-1-1 network"),
     )
@@ -139,8 +140,8 @@ def _least_squares() -> dict[str, Any]:
     design = np.column_stack([X, np.ones(4)])
     coef, *_ = np.linalg.lstsq(design, TARGET.astype(float), rcond=None)
     residual = float(np.sum((design @ coef - TARGET) ** 2))
-    clean = [round(float(v), 12) + 0.0 for v in coef]  # lstsq leaves 1e-16 noise where the answer is 0
-    return {"a": clean[0], "b": clean[1], "c": clean[2], "residual_sum_of_squares": _r(residual)}
+    clean = [rounded(v, 12) for v in coef]  # lstsq leaves 1e-16 noise where the answer is 0
+    return {"a": clean[0], "b": clean[1], "c": clean[2], "residual_sum_of_squares": significant(residual)}
 
 
 def _act(name: str, z: np.ndarray) -> np.ndarray:
@@ -162,5 +163,3 @@ def _scale(value: Any) -> float:
     return k
 
 
-def _r(v: float) -> float:
-    return float(f"{float(v):.6g}") + 0.0
