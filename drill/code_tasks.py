@@ -222,14 +222,18 @@ def _close(have: np.ndarray, want: np.ndarray) -> bool:
     """Equal within RTOL relative to each entry, with an absolute floor scaled to the array."""
     if have.shape != want.shape or not np.all(np.isfinite(have)):
         return False
-    scale = float(np.max(np.abs(want), initial=0.0))
-    return bool(np.allclose(have, want, rtol=RTOL, atol=RTOL * max(scale, 1e-12)))
+    return bool(np.allclose(have, want, rtol=RTOL, atol=_atol(want)))
+
+
+def _atol(want: np.ndarray) -> float:
+    """The absolute floor: RTOL of the array's largest entry, so near-zero entries compare sanely."""
+    return RTOL * max(float(np.max(np.abs(want), initial=0.0)), 1e-12)
 
 
 def _differences(have: np.ndarray, want: np.ndarray) -> str:
     if not np.all(np.isfinite(have)):
         return "it contains NaN or infinity"
-    wrong = ~np.isclose(have, want, rtol=RTOL, atol=RTOL * max(float(np.max(np.abs(want), initial=0.0)), 1e-12))
+    wrong = ~np.isclose(have, want, rtol=RTOL, atol=_atol(want))
     return f"{int(wrong.sum())} of {wrong.size} entries differ, by up to {float(np.max(np.abs(have - want))):.3g}"
 
 
