@@ -135,3 +135,13 @@ def test_random_inputs_are_reproducible_and_solvable(seed):
 def test_bad_inputs_say_which_input(bad, where):
     with pytest.raises(SolverInputError, match=where):
         backprop.solve(**bad)
+
+
+def test_the_gradient_check_flags_a_wrong_gradient_but_not_two_vanishing_ones():
+    g = np.array([[0.3, -0.2], [0.05, 0.0]])
+    assert backprop.relative_error(2 * g, g) == pytest.approx(1 / 3)  # a factor of 2: 1/3, far above 1e-6
+    assert backprop.relative_error(g + 1e-4, g) > 1e-6
+    # every hidden unit dropped: the true gradient is 0, both sides are rounding noise
+    assert backprop.relative_error(np.array([-1.1e-16]), np.array([0.0])) == 0.0
+    r = backprop.solve(n=2, d=2, h=3, c=1, keep=0.3, seed=1675)  # such a case, found by hypothesis
+    assert r.max_rel_error < 1e-6
