@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from drill.bank import Question
 from drill.catalog import Catalog, Filters
@@ -80,8 +80,10 @@ class Summary:
 
 class Session:
     def __init__(self, items: Sequence[Item], recorder: Recorder | None = None, *, clock: Clock = utc_now,
-                 deadline: datetime | None = None, hints: bool = True):
+                 deadline: datetime | None = None, hints: bool = True,
+                 grader: Callable[..., Grade] = grade):
         self.items = list(items)
+        self.grader = grader  # drill.grading.grade, or a Grader that may ask a language model
         self.recorder = recorder
         self.clock = clock
         self.deadline = deadline  # a timed interview: no new question once it has passed
@@ -125,7 +127,7 @@ class Session:
     def submit(self, text: str) -> Turn:
         item = self.current()
         assert item is not None and self.pending is None
-        g = grade(item.question, text, inputs=item.inputs)
+        g = self.grader(item.question, text, inputs=item.inputs)
         self.pending = Turn(item, text, g, g.proposed_rating(item.question.kind), self._elapsed_ms())
         return self.pending
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from drill.cli.options import BankDirOpt, JsonOpt, QuestionArg
+from drill.cli.options import BankDirOpt, GraderOpt, JsonOpt, QuestionArg
 from drill.errors import InputError
 
 
@@ -17,13 +17,16 @@ def check_cmd(
     answer: Annotated[Optional[str], typer.Option("--answer", "-a", help="The answer as text.")] = None,
     timeout: Annotated[float, typer.Option(help="Code answers: seconds before the run is stopped.")] = 10.0,
     bank_dir: BankDirOpt = [],
+    grader_choice: GraderOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Grade one answer (text, number, ranking, matrix or code). Exit 0 passed, 1 not passed."""
-    from drill.cli.context import catalog
-    from drill.grading import grade, grade_code_file
+    from drill.cli.context import catalog, grader
+    from drill.grading import grade_code_file
+    from drill.settings import load_settings
 
-    q = catalog(bank_dir).get(question)
+    settings = load_settings()
+    q = catalog(bank_dir, settings).get(question)
     if (file is None) == (answer is None):
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):
@@ -36,7 +39,7 @@ def check_cmd(
     else:
         from drill.solving import read_text
 
-        result = grade(q, answer if answer is not None else read_text(file or "-"))
+        result = grader(settings, grader_choice)(q, answer if answer is not None else read_text(file or "-"))
     if json_out:
         typer.echo(json.dumps(result.to_json(q), ensure_ascii=False))
     else:

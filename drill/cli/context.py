@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Iterable
 from drill.catalog import Catalog, Filters
 
 if TYPE_CHECKING:
+    from drill.grading import Grader
     from drill.settings import Settings
 
 
@@ -18,6 +19,18 @@ def catalog(bank_dirs: Iterable[Path] = (), settings: "Settings | None" = None) 
 
     settings = settings or load_settings()
     return load_catalog([*settings.bank_dirs, *bank_dirs])
+
+
+def grader(settings: "Settings", choice: str | None = None) -> "Grader":
+    """The grader the settings ask for (``choice`` overrides them); a model that cannot grade
+    is reported on stderr once, and the built-in grader takes over."""
+    import typer
+
+    from drill.grading import Grader
+
+    use_model = (choice or settings.grader) == "llm"
+    return Grader(settings.grader_model or None, use_model=use_model, timeout=settings.grader_timeout,
+                  warn=lambda message: typer.echo(f"drill: {message}", err=True))
 
 
 def filters(bank: list[str], topic: list[str], kind: list, ids: list[str]) -> Filters:

@@ -15,6 +15,11 @@ class Kind(str, Enum):
     code = "code"
 
 
+class GraderChoice(str, Enum):
+    builtin = "builtin"
+    llm = "llm"
+
+
 def _complete_ids(incomplete: str) -> list[str]:
     from drill.cli.context import complete_ids
 
@@ -40,6 +45,8 @@ KindOpt = Annotated[list[Kind], typer.Option("--kind", help="Only this kind of q
 IdOpt = Annotated[list[str], typer.Option("--id", help="Glob on question id or ref, e.g. 'nlp/*' or '8.2.1-Q5*'.", autocompletion=_complete_ids)]
 BankDirOpt = Annotated[list[Path], typer.Option("--bank-dir", help="Extra bank directory or file (repeatable).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+GraderOpt = Annotated[Optional[GraderChoice], typer.Option(
+    "--grader", help="Concept answers: the built-in rules, or a language model through llm (config.toml's grader).")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed for a reproducible order or instance.")]
 QuestionArg = Annotated[str, typer.Argument(help="Question id (bank/slug), slug or ref (e.g. 8.2.1-Q5-i).",
                                             autocompletion=_complete_ids)]

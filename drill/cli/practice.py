@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
+from drill.cli.options import BankDirOpt, BankOpt, GraderOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
 
 CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.", min=1)]
 
@@ -37,10 +37,10 @@ def quiz_cmd(
     n: CountOpt = None, seed: SeedOpt = None,
     variants: Annotated[bool, typer.Option("--variants", help="Ask exercises as fresh random instances.")] = False,
     record: Annotated[bool, typer.Option("--record/--no-record", help="Record answers as reviews.")] = True,
-    json_out: JsonOpt = False,
+    grader_choice: GraderOpt = None, json_out: JsonOpt = False,
 ) -> None:
     """Ask questions, grade your answers, reveal the model answer, rate your recall."""
-    from drill.cli.context import catalog, filters
+    from drill.cli.context import catalog, filters, grader
     from drill.session import Session, quiz_items
     from drill.settings import load_settings
 
@@ -51,7 +51,7 @@ def quiz_cmd(
         typer.echo("No questions match these filters.", err=True)
         raise typer.Exit(0)
     recorder = _recorder("quiz", settings.desired_retention) if record else None
-    session = Session(items, recorder)
+    session = Session(items, recorder, grader=grader(settings, grader_choice))
     try:
         _run(session, json_out)
     finally:
@@ -61,10 +61,10 @@ def quiz_cmd(
 
 def review_cmd(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
-    n: CountOpt = None, json_out: JsonOpt = False,
+    n: CountOpt = None, grader_choice: GraderOpt = None, json_out: JsonOpt = False,
 ) -> None:
     """Review what is due (most overdue first), then today's new questions."""
-    from drill.cli.context import catalog, filters
+    from drill.cli.context import catalog, filters, grader
     from drill.session import Session, review_items
     from drill.settings import load_settings
 
@@ -78,7 +78,7 @@ def review_cmd(
 
             typer.echo(f"Nothing due. {next_due_line(recorder.store)}", err=json_out)  # keep --json output clean
             return
-        _run(Session(items, recorder), json_out)
+        _run(Session(items, recorder, grader=grader(settings, grader_choice)), json_out)
     finally:
         recorder.close()
 
@@ -88,14 +88,14 @@ def interview_cmd(
     minutes: Annotated[float, typer.Option(help="Length of the interview.", min=1, max=240)] = 30,
     seed: SeedOpt = None,
     history: Annotated[bool, typer.Option("--history", help="List past interviews and their scores.")] = False,
-    json_out: JsonOpt = False,
+    grader_choice: GraderOpt = None, json_out: JsonOpt = False,
 ) -> None:
     """A timed mock interview weighted toward your weak topics, with a scored report."""
     import json
     import random
     from datetime import timedelta
 
-    from drill.cli.context import catalog, filters
+    from drill.cli.context import catalog, filters, grader
     from drill.interview import plan, report
     from drill.session import Session
     from drill.settings import load_settings
@@ -118,7 +118,8 @@ def interview_cmd(
             typer.echo("No questions match these filters.", err=True)
             raise typer.Exit(0)
         started = store.clock()
-        session = Session(items, recorder, deadline=started + timedelta(minutes=minutes), hints=False)
+        session = Session(items, recorder, deadline=started + timedelta(minutes=minutes), hints=False,
+                          grader=grader(settings, grader_choice))
         from drill.view.loop import is_tty, run_pipe, run_terminal
 
         if is_tty(sys.stdin):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from drill.bank import Question
 from drill.errors import BankError
@@ -31,6 +31,9 @@ class Grade:
     received: Any = None
     message: str = ""  # why an answer could not be read, or a summary of a code run
     cases: tuple[dict[str, Any], ...] = ()  # per-case reports of a code answer
+    grader: str = "builtin"  # "builtin", or "llm:<model>" when a language model graded it
+    evidence: tuple[str, ...] = ()  # the answer's words behind each hit, parallel to hits
+    misconception_evidence: tuple[str, ...] = ()  # parallel to misconceptions
 
     def proposed_rating(self, kind: str) -> int:
         """The FSRS rating suggested from the score; the user confirms or overrides it."""
@@ -58,6 +61,10 @@ class Grade:
             out["message"] = self.message
         if self.cases:
             out["cases"] = list(self.cases)
+        if question.kind == "concept":
+            out["evidence"] = list(self.evidence)
+            out["misconception_evidence"] = list(self.misconception_evidence)
+            out["grader"] = self.grader
         return out
 
 
@@ -164,6 +171,60 @@ def grade_code_file(question: Question, path: Any, **limits: Any) -> Grade:
     )
 
 
+# --- a language model as the concept grader, when configured --------------------------------
+
+
+class Grader:
+    """Grades concept answers with a language model when one is configured, and everything
+    else (or everything, once the model has failed) with the built-in rules.
+
+    A model that is missing, unreachable, slow or replies badly is reported once through
+    ``warn`` and not asked again in this process: a quiz must not wait on it at every question.
+    """
+
+    def __init__(self, model: str | None = None, *, use_model: bool = False, timeout: float | None = None,
+                 warn: Callable[[str], None] | None = None):
+        self.model = model
+        self.use_model = use_model
+        self.timeout = timeout
+        self.warn = warn or (lambda message: None)
+
+    def __call__(self, question: Question, text: str, *, inputs: dict[str, Any] | None = None) -> Grade:
+        if self.use_model and question.kind == "concept" and text.strip():
+            from drill.grading.model import ModelUnavailable
+
+            try:
+                return self._with_model(question, text)
+            except ModelUnavailable as exc:
+                self.use_model = False
+                self.warn(f"model grader unavailable: {exc}; graded with the built-in grader")
+        return grade(question, text, inputs=inputs)
+
+    def _with_model(self, question: Question, text: str) -> Grade:
+        from drill.grading import model as m
+
+        reply = m.ask(self.model, m.build_prompt(question, text), timeout=self.timeout or m.DEFAULT_TIMEOUT)
+        verdict = m.parse_reply(question, text, reply)
+        total = sum(p.weight for p in question.rubric) or 1.0
+        hit_points = [i for i in range(len(question.rubric)) if i in verdict.hits]
+        wrong = sorted(verdict.misconceptions)
+        got = sum(question.rubric[i].weight for i in hit_points)
+        penalty = sum(question.misconceptions[i].penalty for i in wrong) + m.OTHER_ERROR_PENALTY * len(verdict.other_errors)
+        score = max(0.0, got / total - penalty)
+        return Grade(
+            score=score,
+            passed=score >= question.pass_mark - 1e-9,
+            hits=tuple(question.rubric[i].point for i in hit_points),
+            misses=tuple(p.point for i, p in enumerate(question.rubric) if i not in verdict.hits),
+            misconceptions=tuple([question.misconceptions[i].correction for i in wrong]
+                                 + [err for err, _ in verdict.other_errors]),
+            evidence=tuple(verdict.hits[i] for i in hit_points),
+            misconception_evidence=tuple([verdict.misconceptions[i] for i in wrong]
+                                         + [ev for _, ev in verdict.other_errors]),
+            grader=m.model_name(self.model),
+        )
+
+
 # --- exercises: the expected value comes from the solver ---------------------------------
 
 
@@ -196,4 +257,4 @@ def expected_value(question: Question, inputs: dict[str, Any] | None = None) -> 
     return value
 
 
-__all__ = ["Grade", "RATINGS", "grade", "grade_code_file", "expected_value", "solve_question"]
+__all__ = ["Grade", "Grader", "RATINGS", "grade", "grade_code_file", "expected_value", "solve_question"]

@@ -61,6 +61,8 @@ def _marked(lines: list[tuple[str, str, str]]) -> Table:
 def feedback(q: Question, grade: "Grade") -> Group:
     verdict = Text(f"{'PASSED' if grade.passed else 'NOT PASSED'}  score {grade.score:.0%}",
                    style="bold green" if grade.passed else "bold red")
+    if grade.grader != "builtin":
+        verdict.append(f"  (graded by {grade.grader})", style="dim")
     parts: list[Any] = [verdict]
     if grade.cases:
         parts += _code_cases(grade.cases)
