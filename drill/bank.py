@@ -26,6 +26,8 @@ A bank file (format version 1) holds the questions of one book section::
         choices: ["...", "..."]     # choice: options, lettered a), b), ...
         correct: b                  #   and the right letter
         code: backprop              # code: the task `drill check` runs the user's file against
+        see: ["drill solve kmeans"] # drill commands that work the question through, shown
+                                    #   under the model answer (never inside it)
 
 Faults are collected, not raised one at a time, so `drill validate` can list every fault of every
 file as ``FILE:LINE: message`` in one run.
@@ -50,11 +52,12 @@ CODE_TASKS = ("backprop", "dropout")
 REF_RE = re.compile(r"^\d+(\.\d+)*-Q\d+(-[ivxlc]+)?$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 BANK_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SEE_RE = re.compile(r"drill [a-z][a-z-]*(?: [\w./:,=@+-]+)*\Z")  # printable words only: shown as a command
 
 TOP_KEYS = {"version", "bank", "title", "source", "questions"}
 QUESTION_KEYS = {
     "id", "ref", "topic", "kind", "prompt", "answer", "rubric", "misconceptions", "examples",
-    "hints", "pass", "solver", "inputs", "expect", "choices", "correct", "code",
+    "hints", "pass", "solver", "inputs", "expect", "choices", "correct", "code", "see",
 }
 RUBRIC_KEYS = {"point", "match", "weight"}
 MISCONCEPTION_KEYS = {"match", "correction", "penalty"}
@@ -107,6 +110,7 @@ class Question:
     choices: tuple[str, ...] = ()
     correct: str | None = None
     code: str | None = None
+    see: tuple[str, ...] = ()  # drill commands to try, shown under the model answer
     file: str = ""
     line: int = 0
 
@@ -306,6 +310,10 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
     hints = _names(item, "hints", qid, faults)
     if any(not h.strip() for h in hints):
         faults.add(_line(item, "hints"), f"{qid}: empty hint")
+    see = _names(item, "see", qid, faults)
+    for command in see:
+        if not SEE_RE.match(command):
+            faults.add(_line(item, "see"), f"{qid}: see entry {command!r} must be a drill command such as 'drill solve conv'")
 
     rubric = []
     for r in _entries(item, "rubric", qid, faults):
@@ -386,7 +394,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         pass_mark=float(pass_mark), solver=solver if isinstance(solver, str) else None,
         inputs=dict(inputs), expect=expect, choices=tuple(choices),
         correct=correct.lower() if isinstance(correct, str) else None,
-        code=code if isinstance(code, str) else None, file=file, line=line,
+        code=code if isinstance(code, str) else None, see=tuple(see), file=file, line=line,
     )
 
 

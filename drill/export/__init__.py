@@ -18,6 +18,8 @@ def question_detail(q: Question) -> dict[str, Any]:
     out["answer"] = q.answer
     out["rubric"] = [{"point": p.point, "weight": p.weight} for p in q.rubric]
     out["hints"] = list(q.hints)
+    if q.see:
+        out["see"] = list(q.see)
     if q.kind == "choice":
         out["choices"] = list(q.choices)
     if q.kind == "exercise":

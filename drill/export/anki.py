@@ -32,6 +32,8 @@ def back(q: Question) -> str:
     from drill.grading import solve_question
 
     text = q.answer.strip()
+    if q.see:
+        text += "\n\nWork it through: " + " · ".join(f"`{c}`" for c in q.see)
     if q.kind == "choice" and q.correct:
         text = f"**Correct option: {q.correct})**\n\n" + text
     if q.rubric:

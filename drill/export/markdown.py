@@ -60,6 +60,8 @@ def question_markdown(q: Question, *, level: int = 2) -> str:
     if q.kind == "choice":
         parts.append("\n".join(f"{chr(ord('a') + i)}) {c}" for i, c in enumerate(q.choices)))
     parts += ["**Model answer**", q.answer.strip()]
+    if q.see:
+        parts.append("Work it through: " + " · ".join(f"`{c}`" for c in q.see))
     if q.kind == "choice" and q.correct:
         parts.append(f"Correct option: **{q.correct})**")
     if q.rubric:

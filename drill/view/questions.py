@@ -39,6 +39,8 @@ def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = Tr
     parts: list[Any] = [Text("Model answer", style="bold green"), Markdown(q.answer)]
     if q.kind == "choice" and q.correct:
         parts.insert(1, Text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
+    if q.see:
+        parts.append(Text("Work it through: " + " · ".join(q.see), style="dim"))
     if show_rubric and q.rubric:
         parts.append(Text("Key points", style="bold"))
         parts.append(_marked([("•", p.point, "") for p in q.rubric]))
