@@ -58,11 +58,15 @@ class DrillGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except BankError as exc:
-            for file, line, message in exc.faults:
-                typer.echo(f"{file}:{line}: {message}", err=True)
+            from drill.view.safe import fault_line
+
+            for fault in exc.faults:
+                typer.echo(fault_line(*fault), err=True)
             raise typer.Exit(2) from None
         except DrillError as exc:
-            typer.echo(f"drill: {exc}", err=True)
+            from drill.view.safe import error_line
+
+            typer.echo(error_line(exc), err=True)
             raise typer.Exit(2) from None
 
 

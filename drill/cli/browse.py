@@ -70,8 +70,10 @@ def validate_cmd(
     if json_out:
         typer.echo(json.dumps(report.to_json(), indent=1))
     else:
-        for file, line, message in report.faults:
-            typer.echo(f"{file}:{line}: {message}", err=True)
+        from drill.view.safe import fault_line
+
+        for fault in report.faults:
+            typer.echo(fault_line(*fault), err=True)
         if not report.faults:
             out().print(f"{report.questions} questions in {report.banks} banks: all valid.")
     if report.faults:

@@ -65,14 +65,17 @@ def forget_cmd(
     """Drop one card and its review history, such as a removed question's."""
     from drill.errors import NotFoundError
     from drill.store import Store
+    from drill.view.safe import printable
+
+    shown = printable(question, one_line=True)
 
     with Store() as store:
         if store.card(question) is None:
             raise NotFoundError(f"no progress recorded for '{question}'")
-        if not yes and not typer.confirm(f"Drop the card and all reviews of {question}?"):
+        if not yes and not typer.confirm(f"Drop the card and all reviews of {shown}?"):
             raise typer.Exit(1)
         n = store.forget(question)
-    typer.echo(f"Forgot {question} ({n} reviews removed).")
+    typer.echo(f"Forgot {shown} ({n} reviews removed).")
 
 
 def register(app: typer.Typer) -> None:

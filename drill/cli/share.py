@@ -88,12 +88,13 @@ def config_cmd(json_out: JsonOpt = False) -> None:
     from rich.table import Table
 
     from drill.view import out
+    from drill.view.safe import data_text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("setting", "value", "from"):
         table.add_column(col, overflow="fold")
     for k, (v, src) in rows.items():
-        table.add_row(k, str(v), src)
+        table.add_row(k, data_text(v, one_line=True), data_text(src, one_line=True))
     out().print(table)
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from drill.interview import Report
+from drill.view.safe import data_text
 
 
 def report_view(r: Report) -> Group:
@@ -18,18 +19,19 @@ def report_view(r: Report) -> Group:
     for col in ("ref", "id", "kind", "score", "time"):
         qt.add_column(col, justify="right" if col in ("score", "time") else "left")
     for q in r.questions:
-        qt.add_row(q["ref"], q["id"], q["kind"] + (f" (seed {q['seed']})" if q["seed"] is not None else ""),
+        qt.add_row(data_text(q["ref"], one_line=True), data_text(q["id"], one_line=True),
+                   data_text(q["kind"] + (f" (seed {q['seed']})" if q["seed"] is not None else ""), one_line=True),
                    f"{q['score']:.0%}", f"{q['seconds']:.0f} s")
     tt = Table(title="By topic", title_justify="left", header_style="bold")
     tt.add_column("topic")
     tt.add_column("score", justify="right")
     tt.add_column("questions", justify="right")
     for t in r.by_topic:
-        tt.add_row(t["topic"], f"{t['score']:.0%}", str(t["questions"]))
+        tt.add_row(data_text(t["topic"], one_line=True), f"{t['score']:.0%}", str(t["questions"]))
     lines = [
-        Text.assemble(("Strengths: ", "bold green"), ", ".join(r.strengths) or "-"),
-        Text.assemble(("Gaps: ", "bold red"), ", ".join(r.gaps) or "-"),
-        Text.assemble(("Review next: ", "bold"), ", ".join(r.review_next) or "nothing - well done"),
+        Text.assemble(("Strengths: ", "bold green"), data_text(", ".join(r.strengths) or "-")),
+        Text.assemble(("Gaps: ", "bold red"), data_text(", ".join(r.gaps) or "-")),
+        Text.assemble(("Review next: ", "bold"), data_text(", ".join(r.review_next) or "nothing - well done")),
     ]
     return Group(head, qt, tt, *lines)
 
@@ -39,7 +41,7 @@ def history_view(rows: list[dict[str, Any]]) -> Group:
     for col in ("#", "started", "minutes", "questions", "score"):
         table.add_column(col, justify="right" if col != "started" else "left")
     for row in rows:
-        table.add_row(str(row["id"]), row["report"]["started"], f"{row['minutes']:g}",
+        table.add_row(str(row["id"]), data_text(row["report"]["started"], one_line=True), f"{row['minutes']:g}",
                       str(len(row["report"]["questions"])), f"{row['score']:.0%}")
     parts: list[Any] = [table]
     if len(rows) >= 2:

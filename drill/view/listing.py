@@ -8,6 +8,7 @@ import sys
 from typing import Iterator, Sequence
 
 from drill.bank import Question
+from drill.view.safe import printable
 
 HEADER = ("id", "ref", "kind", "topics", "prompt")
 TOPICS_WIDTH = 28  # in a terminal, longer topic lists are cut so that the prompt keeps some room
@@ -19,7 +20,8 @@ def question_lines(questions: Sequence[Question], width: int | None = None) -> I
     and drops the topics column when even then a prompt would get under 20 columns."""
     if width is None and sys.stdout.isatty():
         width = shutil.get_terminal_size((100, 24)).columns
-    header, rows = HEADER, [(q.id, q.ref, q.kind, ", ".join(q.topics), q.title) for q in questions]
+    header, rows = HEADER, [tuple(printable(cell, one_line=True) for cell in (q.id, q.ref, q.kind, ", ".join(q.topics), q.title))
+                            for q in questions]
     if width:
         rows = [(*r[:3], _cut(r[3], TOPICS_WIDTH), r[4]) for r in rows]
         if sum(_widths(header, rows)) + 2 * len(header) + 20 > width:

@@ -9,12 +9,12 @@ import json
 from typing import Any, Callable, Iterable, TextIO
 
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.text import Text
 
 from drill.ratings import RATINGS
 from drill.session import Item, Session, Turn, iter_answers
-from drill.view.questions import answer_block, feedback, question_panel, rating_prompt
+from drill.view.questions import Markdown, answer_block, feedback, question_panel, rating_prompt
+from drill.view.safe import data_text
 
 COMMANDS = "Empty line submits · :hint · :skip · :quit"
 CODE_COMMANDS = "A line --- submits · :hint · :skip · :quit"
@@ -68,9 +68,9 @@ def _read_answer(read: Callable[[str], str], code: bool, console: Console, sessi
             if cmd == ":hint":
                 hint = session.hint()
                 none = "No more hints." if session.hints else "No hints in an interview."
-                console.print(Text(f"Hint: {hint}" if hint else none, style="yellow"))
+                console.print(data_text(f"Hint: {hint}" if hint else none, "yellow"))
                 continue
-            console.print(Text(f"Unknown command {cmd}. {COMMANDS}", style="yellow"))
+            console.print(data_text(f"Unknown command {cmd}. {COMMANDS}", "yellow", one_line=True))
             continue
         if code and cmd == "---" or not code and cmd == "" and lines:
             return "\n".join(lines)
@@ -142,8 +142,8 @@ def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_
             console.file.flush()
             continue
         q = item.question
-        console.print(f"[{session.index}/{len(session.items)}] {q.ref} {q.id}" +
-                      (f" (variant seed {item.seed})" if item.seed is not None else ""), markup=False)
+        console.print(data_text(f"[{session.index}/{len(session.items)}] {q.ref} {q.id}" +
+                                (f" (variant seed {item.seed})" if item.seed is not None else ""), one_line=True))
         console.print(Markdown(q.prompt))
         note = variant_note(item)
         if note:

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from drill.stats import Stats, Status
+from drill.view.safe import data_text
 
 SHADES = " ░▒▓█"
 
@@ -79,7 +80,7 @@ def stats_view(s: Stats, weeks: int, now: datetime) -> Group:
         t.add_column("retention", justify="right")
         t.add_column("reviews", justify="right")
         for r in rows[:12]:
-            t.add_row(r["name"], _pct(r["retention"]), str(r["reviews"]))
+            t.add_row(data_text(r["name"], one_line=True), _pct(r["retention"]), str(r["reviews"]))
         if not rows:
             t.add_row("(no reviews of mature cards yet)", "", "")
         parts.append(t)
@@ -90,7 +91,6 @@ def stats_view(s: Stats, weeks: int, now: datetime) -> Group:
     f.add_row(*(str(r["due"]) for r in s.forecast))
     parts += [Text(""), Text(f"Due in the next 14 days (by day of the month, from {first})", style="bold"), f]
     if s.orphans:
-        parts.append(Text(f"Cards of removed questions ({len(s.orphans)}): " + ", ".join(s.orphans[:10]) +
-                          ("..." if len(s.orphans) > 10 else "") + "\nDrop one with `drill forget ID`.",
-                          style="yellow"))
+        parts.append(data_text(f"Cards of removed questions ({len(s.orphans)}): " + ", ".join(s.orphans[:10]) +
+                               ("..." if len(s.orphans) > 10 else "") + "\nDrop one with `drill forget ID`.", "yellow"))
     return Group(*parts)

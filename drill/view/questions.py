@@ -14,6 +14,7 @@ from rich.text import Text
 from drill.bank import Question
 from drill.ratings import RATINGS
 from drill.view.numbers import number
+from drill.view.safe import data_text, printable
 
 if TYPE_CHECKING:
     from drill.grading import Grade
@@ -21,26 +22,29 @@ if TYPE_CHECKING:
 
 
 def Markdown(text: str):  # noqa: N802, ANN201 - rich.markdown imports markdown-it: only when shown
+    """Bank markdown for the terminal: controls made visible, links printed with their target
+    (a bank's link text must not hide where it points)."""
     from rich.markdown import Markdown as RichMarkdown
 
-    return RichMarkdown(text)
+    return RichMarkdown(printable(text), hyperlinks=False)
 
 
 def question_panel(q: Question, *, header: str = "", show_choices: bool = True) -> Panel:
-    body: list[Any] = [Text(f"{q.kind} · {', '.join(q.topics)}", style="dim"), Markdown(q.prompt)]
+    body: list[Any] = [data_text(f"{q.kind} · {', '.join(q.topics)}", "dim", one_line=True), Markdown(q.prompt)]
     if q.kind == "choice" and show_choices:
         for i, choice in enumerate(q.choices):
-            body.append(Text(f"  {chr(ord('a') + i)}) {choice}"))
-    title = f"[bold]{q.ref}[/]  {q.id}"
-    return Panel(Group(*body), title=title, subtitle=header or None, title_align="left", border_style="cyan")
+            body.append(data_text(f"  {chr(ord('a') + i)}) {choice}"))
+    title = Text.assemble((printable(q.ref, one_line=True), "bold"), "  ", printable(q.id, one_line=True))
+    return Panel(Group(*body), title=title, subtitle=data_text(header, one_line=True) if header else None,
+                 title_align="left", border_style="cyan")
 
 
 def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = True) -> Group:
     parts: list[Any] = [Text("Model answer", style="bold green"), Markdown(q.answer)]
     if q.kind == "choice" and q.correct:
-        parts.insert(1, Text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
+        parts.insert(1, data_text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
     if q.see:
-        parts.append(Text("Work it through: " + " · ".join(q.see), style="dim"))
+        parts.append(data_text("Work it through: " + " · ".join(q.see), "dim"))
     if show_rubric and q.rubric:
         parts.append(Text("Key points", style="bold"))
         parts.append(_marked([("•", p.point, "") for p in q.rubric]))
@@ -56,7 +60,7 @@ def _marked(lines: list[tuple[str, str, str]]) -> Table:
     grid.add_column(no_wrap=True, justify="right", min_width=3)
     grid.add_column()
     for mark, text, style in lines:
-        grid.add_row(Text(mark, style=style), Text(text, style=style))
+        grid.add_row(Text(mark, style=style), data_text(text, style))
     return grid
 
 
@@ -64,23 +68,23 @@ def feedback(q: Question, grade: "Grade") -> Group:
     verdict = Text(f"{'PASSED' if grade.passed else 'NOT PASSED'}  score {grade.score:.0%}",
                    style="bold green" if grade.passed else "bold red")
     if grade.grader != "builtin":
-        verdict.append(f"  (graded by {grade.grader})", style="dim")
+        verdict.append(f"  (graded by {printable(grade.grader, one_line=True)})", style="dim")
     parts: list[Any] = [verdict]
     if grade.cases:
         parts += _code_cases(grade.cases)
         if grade.message:
-            parts.append(Text(f"  {grade.message}", style="yellow"))
+            parts.append(data_text(f"  {grade.message}", "yellow"))
         return Group(*parts)
     marked = [("✓", h, "green") for h in grade.hits] + [("✗", m, "red") for m in grade.misses]
     marked += [("!", c, "yellow") for c in grade.misconceptions]
     if marked:
         parts.append(_marked(marked))
     if q.kind in ("exercise", "choice") and not grade.passed:
-        parts.append(Text(f"  expected: {_short(grade.expected)}"))
+        parts.append(data_text(f"  expected: {_short(grade.expected)}"))
         if grade.received is not None:
-            parts.append(Text(f"  you gave: {_short(grade.received)}"))
+            parts.append(data_text(f"  you gave: {_short(grade.received)}"))
     if grade.message:
-        parts.append(Text(f"  {grade.message}", style="yellow"))
+        parts.append(data_text(f"  {grade.message}", "yellow"))
     return Group(*parts)
 
 
@@ -92,14 +96,14 @@ def _code_cases(cases: tuple[dict[str, Any], ...]) -> list[Text]:
         groups.setdefault((bool(case.get("passed")), case.get("message") or "ok"), []).append(i)
     for (passed, message), idx in groups.items():
         label = f"case {idx[0]}" if len(idx) == 1 else f"cases {', '.join(map(str, idx))}"
-        lines.append(Text(f"  {'✓' if passed else '✗'} {label}: {message}", style="green" if passed else "red"))
+        lines.append(data_text(f"  {'✓' if passed else '✗'} {label}: {message}", "green" if passed else "red"))
     failed = next((c for c in cases if not c.get("passed")), None)
     if failed:
         for key in ("inputs", "expected", "received"):
             values = failed.get(key) or {}
             if values:
                 shown = ", ".join(f"{k}={_brief(v)}" for k, v in values.items())
-                lines.append(Text(f"    {key}: {shown}", style="dim"))
+                lines.append(data_text(f"    {key}: {shown}", "dim"))
     return lines
 
 

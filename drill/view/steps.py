@@ -15,6 +15,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from drill.view.numbers import number
+from drill.view.safe import data_text
 from solvers.result import Plot, Result, Step, Table
 
 
@@ -36,10 +37,11 @@ def render_table(table: Table) -> RichTable:
     for j, col in enumerate(table.columns):
         numeric = bool(table.rows) and all(_is_number(r[j]) for r in table.rows if j < len(r))
         width = max([0] + [len(r[j]) for r in shown if j < len(r)])
-        out.add_column(Text(str(col)), justify="right" if numeric else "left", overflow="fold",
+        out.add_column(data_text(col, one_line=True), justify="right" if numeric else "left", overflow="fold",
                        min_width=min(width, 12 if numeric else 8))
     for i, row in enumerate(shown):
-        out.add_row(*([Text(str(table.index[i]))] if table.index is not None else []), *map(Text, row))
+        out.add_row(*([data_text(table.index[i], one_line=True)] if table.index is not None else []),
+                    *(data_text(cell, one_line=True) for cell in row))
     return out
 
 
@@ -72,7 +74,7 @@ def _matrix(value: list) -> RichTable:
     for _ in value[0]:
         out.add_column(justify="right")
     for row in value:
-        out.add_row(*(Text(_fmt(v)) for v in row))
+        out.add_row(*(data_text(_fmt(v), one_line=True) for v in row))
     return out
 
 
@@ -89,20 +91,20 @@ def render_value(value: Any) -> RenderableType:
         out.add_column(style="bold")
         out.add_column()
         for k, v in value.items():
-            out.add_row(Text(str(k)), Text(_fmt(v)))
+            out.add_row(data_text(k, one_line=True), data_text(_fmt(v), one_line=True))
         return out
     if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) for r in value) \
             and all(not isinstance(v, (list, tuple, dict)) for r in value for v in r) and len({len(r) for r in value}) == 1:
         return _matrix(list(value))
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-        return Text("\n".join(f"  {v}" for v in value))
-    return Text(_fmt(value))
+        return data_text("\n".join(f"  {v}" for v in value))
+    return data_text(_fmt(value))
 
 
 def render_step(step: Step) -> RenderableType:
-    head = Text(step.label, style="bold cyan")
+    head = data_text(step.label, "bold cyan")
     if step.formula:
-        head.append(f"   {step.formula}", style="dim")
+        head.append_text(data_text(f"   {step.formula}", "dim"))
     value = render_value(step.value)
     parts: list[RenderableType] = [head]
     if isinstance(value, Text) and not isinstance(step.value, Plot) and "\n" not in value.plain:
@@ -111,12 +113,12 @@ def render_step(step: Step) -> RenderableType:
     else:
         parts.append(value)
     if step.note:
-        parts.append(Text(step.note, style="italic"))
+        parts.append(data_text(step.note, "italic"))
     return Group(*parts, Text(""))
 
 
 def answer_panel(result: Result) -> Panel:
-    return Panel(Text(result.headline(), style="bold"), title=Text("Answer"), border_style="green", title_align="left")
+    return Panel(data_text(result.headline(), "bold"), title=Text("Answer"), border_style="green", title_align="left")
 
 
 def worked(result: Result, *, steps: bool = True) -> Group:
