@@ -15,6 +15,10 @@ class BankError(DrillError):
         super().__init__("\n".join(f"{f}:{line}: {msg}" for f, line, msg in faults))
 
 
+class DataFileError(BankError):
+    """Faulty lines in a data file drill reads (a progress CSV), each located as FILE:LINE."""
+
+
 class InputError(DrillError):
     """A value given on the command line, in a file or on stdin that cannot be used."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from drill.bank import Question
@@ -38,7 +38,8 @@ class Turn:
 
 
 class Recorder(Protocol):
-    def confirmed(self, turn: Turn, rating: int, at: datetime) -> None: ...
+    def confirmed(self, turn: Turn, rating: int, at: datetime) -> datetime | None:
+        """Hand on a confirmed review; returns when the question is due again, if scheduled."""
 
 
 class StoreRecorder:
@@ -49,16 +50,23 @@ class StoreRecorder:
         self.schedule = schedule
         self.session_id = store.start_session(kind)
 
-    def confirmed(self, turn: Turn, rating: int, at: datetime) -> None:
+    def preview(self, turn: Turn, at: datetime) -> dict[int, timedelta]:
+        """When the question would come back after each rating: what confirming then records."""
         qid = turn.item.question.id
         existing = self.store.card(qid)
-        outcome = self.schedule.review(existing.card if existing else None, rating, at)
+        return self.schedule.preview(existing.card if existing else None, at, qid)
+
+    def confirmed(self, turn: Turn, rating: int, at: datetime) -> datetime:
+        qid = turn.item.question.id
+        existing = self.store.card(qid)
+        outcome = self.schedule.review(existing.card if existing else None, rating, at, qid)
         self.store.record(ReviewRecord(
             question_id=qid, reviewed_at=at, score=turn.grade.score, passed=turn.grade.passed, rating=rating,
             duration_ms=turn.duration_ms, card_before=outcome.card_before, card_after=outcome.card_after,
             state_after=outcome.state_after, due_after=outcome.due_after, session_id=self.session_id,
             variant_seed=turn.item.seed,
         ))
+        return outcome.due_after
 
     def close(self) -> None:
         self.store.end_session(self.session_id)
@@ -93,6 +101,7 @@ class Session:
         self.hints_shown = 0
         self.pending: Turn | None = None
         self.turns: list[tuple[Turn, int]] = []
+        self.last_due: datetime | None = None  # when the last confirmed question comes back
         self.summary = Summary()
 
     def current(self) -> Item | None:
@@ -138,6 +147,14 @@ class Session:
         self.pending = Turn(item, "", g, 1, self._elapsed_ms(), skipped=True)
         return self.pending
 
+    def intervals(self) -> dict[int, timedelta] | None:
+        """When the pending question would come back after each rating; None when nothing
+        schedules it (--no-record, or a recorder that only listens)."""
+        preview = getattr(self.recorder, "preview", None)
+        if self.pending is None or preview is None:
+            return None
+        return preview(self.pending, self.clock())
+
     def confirm(self, rating: int | None = None) -> int:
         """Accept the proposed rating (or override it) and hand the review on; returns it."""
         turn = self.pending
@@ -145,8 +162,7 @@ class Session:
         final = 1 if turn.skipped else (rating or turn.proposed)
         if final not in (1, 2, 3, 4):
             raise ValueError("rating must be 1, 2, 3 or 4")
-        if self.recorder is not None:
-            self.recorder.confirmed(turn, final, self.clock())
+        self.last_due = self.recorder.confirmed(turn, final, self.clock()) if self.recorder is not None else None
         s = self.summary
         s.asked += 1
         s.passed += int(turn.grade.passed)

@@ -21,6 +21,8 @@ EXPECTED_TABLES = {
     "reviews": ["id", "question_id", "session_id", "reviewed_at", "day", "score", "passed", "rating",
                 "duration_ms", "state_before", "card_before", "card_after", "variant_seed"],
     "interviews": ["id", "session_id", "started", "minutes", "seed", "score", "report"],
+    "parameters": ["id", "fitted_at", "parameters", "reviews", "items", "log_loss_before", "log_loss_after",
+                   "rmse_before", "rmse_after"],
 }
 EXPECTED_INDEXES = {"cards_due", "cards_first_day", "reviews_question", "reviews_day"}
 
@@ -55,6 +57,35 @@ def test_upgrade_from_every_earlier_version_keeps_data(tmp_path):
             assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
             assert schema(store.db) == (EXPECTED_TABLES, EXPECTED_INDEXES)
             assert store.card("b/q").reps == 3
+
+
+def test_upgrade_from_schema_2_keeps_reviews_and_starts_on_default_parameters(tmp_path):
+    """A store made before `drill optimize` existed: its reviews stay, the scheduler keeps FSRS's
+    defaults until a fit is saved, and then uses the newest fit."""
+    from drill.schedule import user_schedule
+    from drill.store import FittedParameters
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    path = tmp_path / "v2.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for _, fn in MIGRATIONS[:2]:
+        fn(db)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO reviews(question_id, reviewed_at, day, score, passed, rating, duration_ms, card_after) "
+               "VALUES ('b/q', '2026-01-01T10:00:00.000000', '2026-01-01', 1, 1, 3, 900, '{}')")
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        assert [(r.question_id, r.rating, r.duration_ms) for r in store.review_log()] == [("b/q", 3, 900)]
+        assert store.fitted_parameters() is None
+        assert user_schedule(store, 0.9).parameters == tuple(DEFAULT_PARAMETERS)
+        mine = tuple(p * 1.01 if i in (0, 1, 2, 3) else p for i, p in enumerate(DEFAULT_PARAMETERS))
+        for params in (DEFAULT_PARAMETERS, mine):
+            store.save_parameters(FittedParameters(tuple(params), datetime(2026, 2, 1, tzinfo=timezone.utc), 500,
+                                                   300, 0.4, 0.3, 0.05, 0.02))
+    with Store(path) as store:
+        assert store.fitted_parameters().parameters == mine
+        assert user_schedule(store, 0.9).parameters == mine
 
 
 def test_damaged_database_is_reported_and_left_untouched(tmp_path, drill_home):

@@ -33,7 +33,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "solve": ("drill.cli.solve", "Worked solutions of the book's exercises."),
     "stats": ("drill.cli.progress", "Retention by topic, reviews per day, forecast."),
     "forget": ("drill.cli.progress", "Drop one card and its review history."),
-    "export": ("drill.cli.share", "Export to Anki or a markdown study guide."),
+    "optimize": ("drill.cli.progress", "Fit FSRS to your own reviews; schedule with the result."),
+    "export": ("drill.cli.share", "Export to Anki, a markdown study guide, or your progress."),
+    "import": ("drill.cli.imports", "Import progress from another machine."),
     "config": ("drill.cli.share", "Show the effective settings and their sources."),
     "new": ("drill.cli.share", "Create a starter bank."),
 }

@@ -25,11 +25,12 @@ def _run(session, json_out: bool) -> None:  # noqa: ANN001
 
 
 def _recorder(kind: str, desired_retention: float):  # noqa: ANN202
-    from drill.schedule import Schedule
+    from drill.schedule import user_schedule
     from drill.session import StoreRecorder
     from drill.store import Store
 
-    return StoreRecorder(Store(), Schedule(desired_retention), kind)
+    store = Store()
+    return StoreRecorder(store, user_schedule(store, desired_retention), kind)
 
 
 def quiz_cmd(

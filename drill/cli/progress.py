@@ -78,6 +78,26 @@ def forget_cmd(
     typer.echo(f"Forgot {shown} ({n} reviews removed).")
 
 
+def optimize_cmd(json_out: JsonOpt = False) -> None:
+    """Fit FSRS to your own review log (as Anki does); the scheduler then uses your parameters."""
+    from drill.optimize import Fit, optimize
+    from drill.store import Store
+
+    with Store() as store:
+        result = optimize(store.review_log())
+        kept = isinstance(result, Fit) and result.after.log_loss <= result.before.log_loss
+        if kept:
+            store.save_parameters(result.stored(store.clock()))
+    if json_out:
+        typer.echo(json.dumps({**result.to_json(), "kept": kept}, indent=1))
+        return
+    from drill.view import out
+    from drill.view.optimize import optimize_view
+
+    out().print(optimize_view(result, kept))
+
+
 def register(app: typer.Typer) -> None:
     app.command("stats")(stats_cmd)
     app.command("forget")(forget_cmd)
+    app.command("optimize")(optimize_cmd)

@@ -9,7 +9,8 @@ import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, TopicOpt
 
-export_app = typer.Typer(help="Take the banks elsewhere: Anki notes or a markdown study guide.", no_args_is_help=True)
+export_app = typer.Typer(help="Take things elsewhere: Anki notes, a markdown study guide, your progress.",
+                         no_args_is_help=True)
 new_app = typer.Typer(help="Create things: a starter bank.", no_args_is_help=True)
 
 
@@ -52,6 +53,20 @@ def export_markdown(
         typer.echo(str(path))
 
 
+@export_app.command("progress")
+def export_progress(
+    file: Annotated[Path, typer.Argument(help="CSV file to write: card_id,reviewed_at,rating,duration_ms.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Your review log as CSV, for `drill import progress` on another machine."""
+    from drill.progress_io import write_log
+    from drill.store import Store
+
+    with Store() as store:
+        written = write_log(store.review_log(), file, force=force)
+    typer.echo(f"Wrote {written.reviews} reviews of {written.cards} cards to {file}.", err=True)
+
+
 def _write(path: Path, text: str) -> None:
     from drill.errors import InputError
 
@@ -77,6 +92,7 @@ def config_cmd(json_out: JsonOpt = False) -> None:
         "grader": (s.grader, s.sources["grader"]),
         "grader_model": (s.grader_model or "(llm's default model)", s.sources["grader_model"]),
         "grader_timeout": (s.grader_timeout, s.sources["grader_timeout"]),
+        "fsrs_parameters": _fsrs_parameters(),
         "DRILL_BANKS": (os.environ.get("DRILL_BANKS", ""), "environment"),
         "config_file": (str(s.path), "exists" if s.path and s.path.is_file() else "not created yet"),
         "database": (str(db_path()), "DRILL_HOME" if os.environ.get("DRILL_HOME") else "user data directory"),
@@ -96,6 +112,23 @@ def config_cmd(json_out: JsonOpt = False) -> None:
     for k, (v, src) in rows.items():
         table.add_row(k, data_text(v, one_line=True), data_text(src, one_line=True))
     out().print(table)
+
+
+def _fsrs_parameters() -> tuple[object, str]:
+    """The scheduler's parameters and where they came from, without creating a database."""
+    from drill.paths import db_path
+
+    fit = None
+    if db_path().exists():
+        from drill.store import Store
+
+        with Store() as store:
+            fit = store.fitted_parameters()
+    if fit is None:
+        return "FSRS-6 defaults", "default (fit yours with drill optimize)"
+    return ([round(p, 4) for p in fit.parameters],
+            f"drill optimize, {fit.fitted_at:%Y-%m-%d} ({fit.reviews} reviews, log-loss "
+            f"{fit.log_loss_before:.4f} -> {fit.log_loss_after:.4f})")
 
 
 @new_app.command("bank")

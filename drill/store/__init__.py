@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from drill.errors import StoreError
 from drill.paths import db_path
@@ -33,6 +33,11 @@ def utc_now() -> datetime:
 def iso(dt: datetime) -> str:
     """UTC timestamps in one fixed, lexicographically sortable format."""
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def utc_text(dt: datetime) -> str:
+    """ISO 8601 in UTC with a Z, to the microsecond, for files and JSON that leave drill."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_iso(text: str) -> datetime:
@@ -70,6 +75,41 @@ class ReviewRecord:
     due_after: datetime
     session_id: int | None = None
     variant_seed: int | None = None
+
+
+@dataclass(frozen=True)
+class LoggedReview:
+    """One review as the progress file carries it: enough to replay the card's state."""
+
+    question_id: str
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    added: int
+    already_known: int
+    cards: int  # cards whose state was replayed
+
+
+@dataclass(frozen=True)
+class FittedParameters:
+    """Personal FSRS parameters and how well they and the defaults predict the learner's reviews."""
+
+    parameters: tuple[float, ...]
+    fitted_at: datetime
+    reviews: int
+    items: int
+    log_loss_before: float
+    log_loss_after: float
+    rmse_before: float
+    rmse_after: float
+
+
+class Replay(Protocol):
+    def __call__(self, reviews: list[tuple[int, datetime]], key: str) -> list[Any]: ...
 
 
 class Store:
@@ -250,6 +290,79 @@ class Store:
             {"id": i, "started": s, "minutes": m, "seed": seed, "score": sc, "report": json.loads(rep)}
             for i, s, m, seed, sc, rep in rows
         ]
+
+    # --- the review log moved between machines, personal FSRS parameters -------------------
+
+    def review_log(self) -> Iterator[LoggedReview]:
+        """Every review, card by card, each card's in time order."""
+        rows = self._run("SELECT question_id, reviewed_at, rating, duration_ms FROM reviews "
+                         "ORDER BY question_id, reviewed_at, id")
+        for qid, at, rating, ms in rows:
+            yield LoggedReview(qid, parse_iso(at), rating, ms)
+
+    def merge_reviews(self, reviews: Iterable[LoggedReview], replay: Replay) -> MergeResult:
+        """Add the reviews this store lacks (same card, time and rating: the same review), then
+        rebuild each touched card from its whole log with ``replay``; one transaction."""
+        self._run("BEGIN IMMEDIATE")
+        try:
+            added: set[str] = set()
+            n_added = n_known = 0
+            for r in reviews:
+                at = iso(r.reviewed_at)
+                if self._run("SELECT 1 FROM reviews WHERE question_id = ? AND reviewed_at = ? AND rating = ?",
+                             (r.question_id, at, r.rating)).fetchone():
+                    n_known += 1
+                    continue
+                passed = int(r.rating > 1)  # the file has no score: Hard, Good and Easy count as recalled
+                self._run("INSERT INTO reviews(question_id, reviewed_at, day, score, passed, rating, duration_ms, "
+                          "card_after) VALUES (?, ?, ?, ?, ?, ?, ?, '{}')",
+                          (r.question_id, at, study_day(r.reviewed_at), float(passed), passed, r.rating,
+                           r.duration_ms))
+                added.add(r.question_id)
+                n_added += 1
+            for qid in sorted(added):
+                self._rebuild_card(qid, replay)
+            self._run("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        return MergeResult(n_added, n_known, len(added))
+
+    def _rebuild_card(self, qid: str, replay: Replay) -> None:
+        rows = self._run("SELECT id, reviewed_at, rating, passed FROM reviews WHERE question_id = ? "
+                         "ORDER BY reviewed_at, id", (qid,)).fetchall()
+        outcomes = replay([(rating, parse_iso(at)) for _, at, rating, _ in rows], qid)
+        lapses = mature = mature_passed = 0
+        for (rid, _, rating, passed), o in zip(rows, outcomes):
+            state_before = o.card_before.get("state") if o.card_before else None
+            lapses += int(rating == 1 and state_before == REVIEW_STATE)
+            mature += int(state_before == REVIEW_STATE)
+            mature_passed += int(state_before == REVIEW_STATE and passed)
+            self._run("UPDATE reviews SET state_before = ?, card_before = ?, card_after = ? WHERE id = ?",
+                      (state_before, json.dumps(o.card_before) if o.card_before else None,
+                       json.dumps(o.card_after), rid))
+        last, first_at = outcomes[-1], rows[0][1]
+        self._run("DELETE FROM cards WHERE question_id = ?", (qid,))
+        self._run("INSERT INTO cards(question_id, state, due, card, reps, lapses, first_seen, first_day, "
+                  "mature_reviews, mature_passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (qid, last.state_after, iso(last.due_after), json.dumps(last.card_after), len(rows), lapses,
+                   first_at, study_day(parse_iso(first_at)), mature, mature_passed))
+
+    def save_parameters(self, fit: FittedParameters) -> None:
+        self._run("INSERT INTO parameters(fitted_at, parameters, reviews, items, log_loss_before, log_loss_after, "
+                  "rmse_before, rmse_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  (iso(fit.fitted_at), json.dumps(list(fit.parameters)), fit.reviews, fit.items,
+                   fit.log_loss_before, fit.log_loss_after, fit.rmse_before, fit.rmse_after))
+
+    def fitted_parameters(self) -> FittedParameters | None:
+        """The newest fit, which the scheduler uses; None: FSRS's defaults."""
+        row = self._run("SELECT fitted_at, parameters, reviews, items, log_loss_before, log_loss_after, "
+                        "rmse_before, rmse_after FROM parameters ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        at, params, *rest = row
+        return FittedParameters(tuple(json.loads(params)), parse_iso(at), *rest)
 
 
 def _card_row(row: tuple) -> CardRow:

@@ -74,6 +74,22 @@ def m002_interviews(db: sqlite3.Connection) -> None:
         )""")
 
 
+@migration
+def m003_parameters(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE parameters (
+            id INTEGER PRIMARY KEY,
+            fitted_at TEXT NOT NULL,         -- UTC, ISO 8601; the newest row is the one in use
+            parameters TEXT NOT NULL,        -- the FSRS-6 weights as a JSON list
+            reviews INTEGER NOT NULL,        -- reviews in the log when fitted
+            items INTEGER NOT NULL,          -- of which the optimizer could learn from
+            log_loss_before REAL NOT NULL,   -- default parameters on the same reviews
+            log_loss_after REAL NOT NULL,
+            rmse_before REAL NOT NULL,
+            rmse_after REAL NOT NULL
+        )""")
+
+
 def migrate(db: sqlite3.Connection) -> int:
     """Bring the schema up to date, one transaction per migration; returns the version."""
     version = db.execute("PRAGMA user_version").fetchone()[0]

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from drill.ratings import RATINGS
 from drill.session import Item, Session, Turn, iter_answers
+from drill.store import utc_text
 from drill.view.questions import Markdown, answer_block, feedback, question_panel, rating_prompt
 from drill.view.safe import data_text
 
@@ -108,8 +109,9 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
                 session.confirm()
                 console.rule(style="dim")
                 continue
+            choices = _choices(session)
             while True:
-                choice = read(rating_prompt(turn.proposed) if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
+                choice = read(rating_prompt(turn.proposed, choices) if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
                 if choice == "" or turn.skipped:
                     session.confirm()
                     break
@@ -124,6 +126,16 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
         console.print()
 
 
+def _choices(session: Session) -> str | None:
+    """The ratings with their intervals (``1 Again 10m · 2 Hard 1d · ...``), when recorded."""
+    intervals = session.intervals()
+    if intervals is None:
+        return None
+    from drill.schedule import intervals_line
+
+    return intervals_line(intervals)
+
+
 def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_out: bool) -> None:
     """Answers from stdin, separated by '---'; proposed ratings accepted; plain or JSON lines."""
     answers = iter_answers(stream)
@@ -136,6 +148,8 @@ def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_
         if json_out:
             record: dict[str, Any] = turn.grade.to_json(item.question)
             record["rating"] = rating
+            if session.last_due is not None:
+                record["due"] = utc_text(session.last_due)
             if item.seed is not None:
                 record["seed"] = item.seed
             console.file.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -116,8 +116,9 @@ def _brief(value: Any) -> str:
     return _short(value)
 
 
-def rating_prompt(proposed: int) -> str:
-    names = "  ".join(f"{k}={v}" for k, v in RATINGS.items())
+def rating_prompt(proposed: int, choices: str | None = None) -> str:
+    """``choices``: the ratings with when each brings the question back, when it is scheduled."""
+    names = choices or "  ".join(f"{k}={v}" for k, v in RATINGS.items())
     return f"Rating [{names}] Enter accepts {proposed} ({RATINGS[proposed]}): "
 
 
