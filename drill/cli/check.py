@@ -24,6 +24,9 @@ def check_cmd(
     from drill.grading import grade, grade_code_file
 
     q = catalog(bank_dir).get(question)
+    if q.kind == "card":
+        raise InputError(f"{q.id} is a card: cards are self-rated, so there is nothing to check "
+                         f"(`drill show {q.id} --answer` shows its back)")
     if (file is None) == (answer is None):
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):

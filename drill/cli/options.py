@@ -13,6 +13,7 @@ class Kind(str, Enum):
     exercise = "exercise"
     choice = "choice"
     code = "code"
+    card = "card"
 
 
 def _complete_ids(incomplete: str) -> list[str]:
