@@ -10,7 +10,7 @@ A bank file (format version 1) holds the questions of one book section::
       - id: tfidf-ranking           # slug, stable forever: progress is keyed on it
         ref: 8.2.1-Q5-i             # section-Q<n>[-<roman part>]
         topic: [retrieval, tf-idf]  # one name or a list
-        kind: exercise              # concept | exercise | choice | code
+        kind: exercise              # concept | exercise | choice | code | card
         prompt: "..."               # markdown
         answer: "..."               # the model answer, markdown
         rubric:                     # concept: key points, each hit when any pattern matches
@@ -28,6 +28,10 @@ A bank file (format version 1) holds the questions of one book section::
         code: backprop              # code: the task `drill check` runs the user's file against
         see: ["drill solve kmeans"] # drill commands that work the question through, shown
                                     #   under the model answer (never inside it)
+      - id: anki-3f9c2a7d10b4       # card: self-rated, as in Anki; ref optional (imported decks have none)
+        kind: card
+        front: "..."                # markdown, shown first
+        back: "..."                 # markdown, revealed after the attempt; also topic and hints
 
 Faults are collected, not raised one at a time, so `drill validate` can list every fault of every
 file as ``FILE:LINE: message`` in one run.
@@ -46,7 +50,7 @@ from typing import Any, Iterable
 
 from drill.errors import BankError
 
-KINDS = ("concept", "exercise", "choice", "code")
+KINDS = ("concept", "exercise", "choice", "code", "card")
 ANSWER_TYPES = ("number", "label", "ranking", "set", "matrix", "bool")
 CODE_TASKS = ("backprop", "dropout")
 REF_RE = re.compile(r"^\d+(\.\d+)*-Q\d+(-[ivxlc]+)?$")
@@ -57,8 +61,10 @@ SEE_RE = re.compile(r"drill [a-z][a-z-]*(?: [\w./:,=@+-]+)*\Z")  # printable wor
 TOP_KEYS = {"version", "bank", "title", "source", "questions"}
 QUESTION_KEYS = {
     "id", "ref", "topic", "kind", "prompt", "answer", "rubric", "misconceptions", "examples",
-    "hints", "pass", "solver", "inputs", "expect", "choices", "correct", "code", "see",
+    "hints", "pass", "solver", "inputs", "expect", "choices", "correct", "code", "see", "front", "back",
 }
+# A card has no grading: anything beyond these would be silently ignored, so it is a fault.
+CARD_KEYS = {"id", "ref", "topic", "kind", "front", "back", "hints"}
 RUBRIC_KEYS = {"point", "match", "weight"}
 MISCONCEPTION_KEYS = {"match", "correction", "penalty"}
 EXPECT_KEYS = {"field", "as", "k", "tol", "aliases"}
@@ -295,17 +301,29 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         faults.add(line, f"question id {slug!r} must be a slug of lowercase letters, digits and dashes")
         return None
     qid = f"{bank}/{slug}"
-    ref = item.get("ref")
-    if not isinstance(ref, str) or not REF_RE.match(ref):
-        faults.add(_line(item, "ref"), f"{qid}: ref {ref!r} must look like 8.2.1-Q5-i")
-        ref = ""
     kind = item.get("kind", "concept")
     if kind not in KINDS:
         faults.add(_line(item, "kind"), f"{qid}: unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
         kind = "concept"
-    for key in ("prompt", "answer"):
+    ref = item.get("ref")
+    if kind == "card" and ref is None:  # an imported deck has no book to point into
+        ref = ""
+    elif not isinstance(ref, str) or not REF_RE.match(ref):
+        faults.add(_line(item, "ref"), f"{qid}: ref {ref!r} must look like 8.2.1-Q5-i")
+        ref = ""
+    text_keys = ("front", "back") if kind == "card" else ("prompt", "answer")
+    for key in text_keys:
         if not isinstance(item.get(key), str) or not item[key].strip():
-            faults.add(_line(item, key), f"{qid}: missing {key}")
+            faults.add(_line(item, key) or line, f"{qid}: missing {key}")
+    if kind == "card":
+        for key in item:
+            if key not in CARD_KEYS and key in QUESTION_KEYS:
+                faults.add(_line(item, key), f"{qid}: a card is self-rated and takes only "
+                                             f"{', '.join(sorted(CARD_KEYS - {'id', 'kind'}))}, not '{key}'")
+    else:
+        for key in ("front", "back"):
+            if key in item:
+                faults.add(_line(item, key), f"{qid}: '{key}' belongs to cards (kind: card); use prompt and answer")
     topics = _names(item, "topic", qid, faults)
     hints = _names(item, "hints", qid, faults)
     if any(not h.strip() for h in hints):
@@ -372,7 +390,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
             faults.add(_line(item, "inputs"), f"{qid}: inputs must be a mapping")
             inputs = {}
         expect = _parse_expect(item.get("expect"), qid, _line(item, "expect") or line, faults)
-    elif solver is not None or "expect" in item:
+    elif kind != "card" and (solver is not None or "expect" in item):  # a card has had its one fault
         faults.add(_line(item, "solver") or line, f"{qid}: solver/expect belong to exercise questions")
     choices = _names(item, "choices", qid, faults)
     correct = item.get("correct")
@@ -388,7 +406,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
 
     return Question(
         id=qid, ref=ref, bank=bank, kind=kind, topics=tuple(topics),
-        prompt=str(item.get("prompt") or ""), answer=str(item.get("answer") or ""),
+        prompt=str(item.get(text_keys[0]) or ""), answer=str(item.get(text_keys[1]) or ""),
         rubric=tuple(rubric), misconceptions=tuple(misconceptions),
         good_examples=tuple(good), bad_examples=tuple(bad), hints=tuple(hints),
         pass_mark=float(pass_mark), solver=solver if isinstance(solver, str) else None,

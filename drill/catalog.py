@@ -48,7 +48,8 @@ class Catalog:
         by_key: dict[str, Question] = {}
         for q in self.questions:
             by_key.setdefault(q.id, q)
-            by_key.setdefault(q.ref.lower(), q)
+            if q.ref:  # cards may have none
+                by_key.setdefault(q.ref.lower(), q)
         slugs: dict[str, list[Question]] = {}
         for q in self.questions:
             slugs.setdefault(q.slug, []).append(q)

@@ -38,7 +38,7 @@ def weakness(q: Question, by_question: dict[str, tuple[float, int]], by_topic: d
 
 def plan(catalog: Catalog, filters: Filters, store: Store, minutes: float, seed: int) -> list[Item]:
     rng = random.Random(seed)
-    pool = [q for q in catalog.select(filters) if q.kind != "choice"]
+    pool = [q for q in catalog.select(filters) if q.kind not in ("choice", "card")]  # cards are self-rated
     by_q = topic_scores(store)
     topic_acc: dict[str, list[float]] = {}
     for q in catalog.questions:

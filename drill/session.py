@@ -8,7 +8,7 @@ confirms its rating, through the one ``Recorder`` hand-off.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -136,6 +136,9 @@ class Session:
     def submit(self, text: str) -> Turn:
         item = self.current()
         assert item is not None and self.pending is None
+        if item.question.kind == "card":  # self-rated: nothing to grade or propose, the rating decides
+            self.pending = Turn(item, text, Grade(0.0, False), 0, self._elapsed_ms())
+            return self.pending
         g = self.grader(item.question, text, inputs=item.inputs)
         self.pending = Turn(item, text, g, g.proposed_rating(item.question.kind), self._elapsed_ms())
         return self.pending
@@ -156,12 +159,15 @@ class Session:
         return preview(self.pending, self.clock())
 
     def confirm(self, rating: int | None = None) -> int:
-        """Accept the proposed rating (or override it) and hand the review on; returns it."""
+        """Accept the proposed rating (or override it) and hand the review on; returns it.
+        A card proposes none, so its rating must be given."""
         turn = self.pending
         assert turn is not None
         final = 1 if turn.skipped else (rating or turn.proposed)
         if final not in (1, 2, 3, 4):
             raise ValueError("rating must be 1, 2, 3 or 4")
+        if turn.item.question.kind == "card" and not turn.skipped:
+            turn = replace(turn, grade=self_rated(final))
         self.last_due = self.recorder.confirmed(turn, final, self.clock()) if self.recorder is not None else None
         s = self.summary
         s.asked += 1
@@ -174,6 +180,13 @@ class Session:
         self.pending = None
         self.index += 1
         return final
+
+
+def self_rated(rating: int) -> Grade:
+    """A card's grade is its rating: Hard or better recalled it (as Anki counts a pass), so
+    retention and the summary treat cards like graded questions."""
+    recalled = rating > 1
+    return Grade(1.0 if recalled else 0.0, recalled)
 
 
 # --- choosing what to ask ----------------------------------------------------------------

@@ -88,6 +88,14 @@ questions:
       mask = (rng.random(x.shape) < keep) / keep during training; out = x * mask; at test
       time return x unchanged. The backward pass is dout * mask.
     hints: ["What must the kept units be multiplied by so the expected activation is unchanged?"]
+
+  # A card is self-rated, as in Anki: drill shows the front, you try to recall the back (typed
+  # or not), it reveals the back and you rate your recall 1-4. A ref is optional.
+  - id: sigmoid-derivative
+    topic: [activations]
+    kind: card
+    front: What is the derivative of the sigmoid σ(x)?
+    back: σ(x) (1 − σ(x))
 '''
 
 

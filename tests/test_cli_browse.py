@@ -103,7 +103,7 @@ def test_validate_reports_every_fault_with_file_and_line(tmp_path):
     result = invoke("validate", str(path))
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert f"{path}:8: extra/bias-variance: unknown kind 'essay' (expected one of concept, exercise, choice, code)" in lines
+    assert f"{path}:8: extra/bias-variance: unknown kind 'essay' (expected one of concept, exercise, choice, code, card)" in lines
     assert any(line.startswith(f"{path}:13: extra/bias-variance: rubric pattern") and "does not compile" in line
                for line in lines)
     assert f"{path}:17: unknown key 'colour'" in lines

@@ -81,10 +81,10 @@ def test_new_bank_validates_and_is_never_overwritten(tmp_path):
     assert result.exit_code == 0
     path = tmp_path / "my-questions.yaml"
     check = runner.invoke(app, ["validate", str(path)])
-    assert check.exit_code == 0 and "4 questions in 1 banks" in check.stdout
+    assert check.exit_code == 0 and "5 questions in 1 banks" in check.stdout
     kinds = [r["kind"] for r in json.loads(runner.invoke(app, ["list", "--bank-dir", str(tmp_path), "--bank",
                                                                "my-questions", "--json"]).stdout)]
-    assert sorted(kinds) == ["choice", "code", "concept", "exercise"]
+    assert sorted(kinds) == ["card", "choice", "code", "concept", "exercise"]
     again = runner.invoke(app, ["new", "bank", "my-questions", "--dir", str(tmp_path)])
     assert again.exit_code == 2 and "already exists" in again.stderr
     assert runner.invoke(app, ["new", "bank", "Bad Name", "--dir", str(tmp_path)]).exit_code == 2

@@ -27,6 +27,9 @@ def check_cmd(
 
     settings = load_settings()
     q = catalog(bank_dir, settings).get(question)
+    if q.kind == "card":
+        raise InputError(f"{q.id} is a card: cards are self-rated, so there is nothing to check "
+                         f"(`drill show {q.id} --answer` shows its back)")
     if (file is None) == (answer is None):
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):

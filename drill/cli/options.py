@@ -13,6 +13,7 @@ class Kind(str, Enum):
     exercise = "exercise"
     choice = "choice"
     code = "code"
+    card = "card"
 
 
 class GraderChoice(str, Enum):

@@ -76,6 +76,8 @@ def grade(question: Question, text: str, *, inputs: dict[str, Any] | None = None
         return grade_exercise(question, text, inputs)
     if question.kind == "choice":
         return grade_choice(question, text)
+    if question.kind == "card":
+        raise ValueError(f"{question.id} is a self-rated card: there is nothing to grade")
     return grade_code_text(question, text)
 
 

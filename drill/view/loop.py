@@ -6,19 +6,21 @@ Both only read input and print; grading, timing and recording happen in drill.se
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from rich.console import Console, Group
 from rich.text import Text
 
+from drill.errors import InputError
 from drill.ratings import RATINGS
 from drill.session import Item, Session, Turn, iter_answers
 from drill.store import utc_text
-from drill.view.questions import Markdown, answer_block, feedback, question_panel, rating_prompt
+from drill.view.questions import Markdown, answer_block, feedback, question_panel, rating_prompt, self_rating_prompt
 from drill.view.safe import data_text
 
 COMMANDS = "Empty line submits · :hint · :skip · :quit"
 CODE_COMMANDS = "A line --- submits · :hint · :skip · :quit"
+CARD_COMMANDS = "Try to recall it (type it, or not); an empty line reveals the back · :hint · :skip · :quit"
 
 
 def variant_note(item: Item) -> Group | None:
@@ -35,7 +37,8 @@ def variant_note(item: Item) -> Group | None:
 
 def _reveal(console: Console, turn: Turn) -> None:
     q = turn.item.question
-    console.print(feedback(q, turn.grade))
+    if q.kind != "card":  # a card is not graded: its back is all there is to show
+        console.print(feedback(q, turn.grade))
     if turn.item.inputs is None:  # a variant's numbers differ from the model answer's
         console.print(answer_block(q, show_rubric=False, show_hints=False))
     else:
@@ -55,8 +58,10 @@ def _header(session: Session, item: Item, extra: str) -> str:
     return " · ".join(parts)
 
 
-def _read_answer(read: Callable[[str], str], code: bool, console: Console, session: Session) -> str | None:
-    """Lines until an empty line (code: until '---'); None means quit."""
+def _read_answer(read: Callable[[str], str], code: bool, console: Console, session: Session, *,
+                 card: bool = False) -> str | None:
+    """Lines until an empty line (code: until '---'; a card: an empty line at once reveals it);
+    None means quit."""
     lines: list[str] = []
     while True:
         line = read("> " if not lines else "  ")
@@ -76,6 +81,8 @@ def _read_answer(read: Callable[[str], str], code: bool, console: Console, sessi
         if code and cmd == "---" or not code and cmd == "" and lines:
             return "\n".join(lines)
         if not code and cmd == "" and not lines:
+            if card:
+                return ""
             continue
         lines.append(line)
 
@@ -98,9 +105,9 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
             note = variant_note(item)
             if note:
                 console.print(note)
-            commands = CODE_COMMANDS if q.kind == "code" else COMMANDS
+            commands = {"code": CODE_COMMANDS, "card": CARD_COMMANDS}.get(q.kind, COMMANDS)
             console.print(Text(commands if session.hints else commands.replace(" · :hint", ""), style="dim"))
-            text = _read_answer(read, q.kind == "code", console, session)
+            text = _read_answer(read, q.kind == "code", console, session, card=q.kind == "card")
             if text is None:
                 break
             turn = session.skip() if text == ":skip" else session.submit(text)
@@ -111,8 +118,9 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
                 continue
             choices = _choices(session)
             while True:
-                choice = read(rating_prompt(turn.proposed, choices) if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
-                if choice == "" or turn.skipped:
+                prompt = rating_prompt(turn.proposed, choices) if turn.proposed else self_rating_prompt(choices)
+                choice = read(prompt if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
+                if choice == "" and turn.proposed or turn.skipped:
                     session.confirm()
                     break
                 if choice in ("1", "2", "3", "4"):
@@ -120,7 +128,7 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
                     break
                 if choice == ":quit":
                     return
-                console.print(Text("Press Enter, or 1-4.", style="yellow"))
+                console.print(Text("Press Enter, or 1-4." if turn.proposed else "Type 1-4.", style="yellow"))
             console.rule(style="dim")
     except (KeyboardInterrupt, EOFError):
         console.print()
@@ -137,14 +145,16 @@ def _choices(session: Session) -> str | None:
 
 
 def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_out: bool) -> None:
-    """Answers from stdin, separated by '---'; proposed ratings accepted; plain or JSON lines."""
+    """Answers from stdin, separated by '---'; proposed ratings accepted; plain or JSON lines.
+    A card's attempt is followed by its rating, a line 1-4 ending at '---' like an answer."""
     answers = iter_answers(stream)
     while (item := session.show()) is not None:
         text = next(answers, None)
         if text is None or text.strip() == ":quit":
             break
         turn = session.skip() if text.strip() == ":skip" else session.submit(text)
-        rating = session.confirm()
+        rating = session.confirm(_piped_rating(answers, item) if not turn.proposed and not turn.skipped else None)
+        turn = session.turns[-1][0]  # a card's grade comes from its rating
         if json_out:
             record: dict[str, Any] = turn.grade.to_json(item.question)
             record["rating"] = rating
@@ -166,6 +176,15 @@ def run_pipe(session: Session, stream: Iterable[str], console: Console, *, json_
         console.print(f"Rating: {rating} ({RATINGS[rating]})", markup=False)
         console.rule()
         console.file.flush()
+
+
+def _piped_rating(answers: Iterator[str], item: Item) -> int:
+    text = next(answers, None)
+    if text is None or text.strip() not in ("1", "2", "3", "4"):
+        got = "the end of input" if text is None else repr(text.strip())
+        raise InputError(f"{item.question.id} is a self-rated card: its attempt must be followed by a rating "
+                         f"line 1-4 (Again, Hard, Good, Easy), got {got}")
+    return int(text)
 
 
 def print_summary(console: Console, session: Session) -> None:

@@ -40,7 +40,7 @@ def question_panel(q: Question, *, header: str = "", show_choices: bool = True) 
 
 
 def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = True) -> Group:
-    parts: list[Any] = [Text("Model answer", style="bold green"), Markdown(q.answer)]
+    parts: list[Any] = [Text("Back" if q.kind == "card" else "Model answer", style="bold green"), Markdown(q.answer)]
     if q.kind == "choice" and q.correct:
         parts.insert(1, data_text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
     if q.see:
@@ -120,6 +120,12 @@ def rating_prompt(proposed: int, choices: str | None = None) -> str:
     """``choices``: the ratings with when each brings the question back, when it is scheduled."""
     names = choices or "  ".join(f"{k}={v}" for k, v in RATINGS.items())
     return f"Rating [{names}] Enter accepts {proposed} ({RATINGS[proposed]}): "
+
+
+def self_rating_prompt(choices: str | None = None) -> str:
+    """A card proposes no rating: the learner judges their own recall."""
+    names = choices or "  ".join(f"{k}={v}" for k, v in RATINGS.items())
+    return f"How well did you recall it? [{names}]: "
 
 
 def _short(value: Any) -> str:
