@@ -101,3 +101,16 @@ def test_a_short_history_says_how_many_more_reviews_are_needed(drill_home):
     assert text.exit_code == 0 and f"{MIN_ITEMS - n_items} more such reviews are needed" in text.stdout
     with Store() as store:
         assert store.fitted_parameters() is None
+
+
+def test_config_shows_the_defaults_without_creating_a_database(drill_home):
+    result = runner.invoke(app, ["config", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["fsrs_parameters"] == {
+        "value": "FSRS-6 defaults", "source": "default (fit yours with drill optimize)"}
+    assert not (drill_home / "drill.sqlite3").exists()
+    drill_home.mkdir(parents=True, exist_ok=True)
+    (drill_home / "drill.sqlite3").write_bytes(b"not a database" * 100)
+    damaged = runner.invoke(app, ["config", "--json"])
+    assert damaged.exit_code == 0
+    assert "not a drill database or damaged" in json.loads(damaged.stdout)["fsrs_parameters"]["source"]
