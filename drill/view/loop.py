@@ -109,9 +109,10 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
                 session.confirm()
                 console.rule(style="dim")
                 continue
-            choices = _choices(session)
+            prompt = ("Skipped: rated Again. Enter: " if turn.skipped
+                      else rating_prompt(turn.proposed, _choices(session)))
             while True:
-                choice = read(rating_prompt(turn.proposed, choices) if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
+                choice = read(prompt).strip()
                 if choice == "" or turn.skipped:
                     session.confirm()
                     break
