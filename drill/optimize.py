@@ -96,9 +96,12 @@ def optimize(log: Iterable[LoggedReview]) -> Fit | TooLittleHistory:
     items = training_items(histories)
     if len(items) < MIN_ITEMS:
         return TooLittleHistory(n_reviews, len(items))
-    defaults = _matching(list(rs.DEFAULT_PARAMETERS))
-    fitted = _matching(rs.FSRS(defaults).compute_parameters(items))
-    if fitted == check_parameters(defaults):  # fsrs-rs set every item aside as an outlier
+    defaults = as_scheduler_parameters(list(rs.DEFAULT_PARAMETERS))
+    try:
+        fitted = as_scheduler_parameters(rs.FSRS(defaults).compute_parameters(items))
+    except ValueError as exc:  # fsrs-rs reports its own failures (e.g. a diverged fit) this way
+        raise DrillError(f"the FSRS optimizer failed on this review log ({exc}); nothing was changed") from None
+    if fitted == defaults:  # fsrs-rs set nearly every item aside as an outlier
         return TooLittleHistory(n_reviews, 0)
     return Fit(fitted, n_reviews, len(items), evaluate(defaults, items), evaluate(fitted, items))
 
@@ -110,14 +113,17 @@ def evaluate(parameters: Iterable[float], items: list) -> Evaluation:
     return Evaluation(float(result.log_loss), float(result.rmse_bins))
 
 
-def _matching(parameters: list[float]) -> tuple[float, ...]:
+def as_scheduler_parameters(parameters: list[float]) -> tuple[float, ...]:
     """The optimizer's vector in the scheduler's form. fsrs-rs converts the shorter vectors of
     earlier FSRS versions (17 or 19 values) itself; any other mismatch between the two
     packages is refused, since the scheduler would read the numbers as other parameters."""
     import fsrs_rs_python as rs
 
     if len(parameters) != N_PARAMETERS:
-        parameters = list(rs.check_and_fill_parameters(parameters))
+        try:
+            parameters = list(rs.check_and_fill_parameters(parameters))
+        except ValueError:  # a length no FSRS version has
+            pass
     if len(parameters) != N_PARAMETERS:
         raise DrillError(f"the optimizer (fsrs-rs-python) gives {len(parameters)} FSRS parameters and the "
                          f"scheduler (fsrs) takes {N_PARAMETERS}: install versions of the same FSRS generation")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+
+import pytest
 from datetime import datetime, timedelta, timezone
 
 from fsrs import Card, Rating, Scheduler
@@ -11,7 +13,9 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from typer.testing import CliRunner
 
 from drill.cli import app
-from drill.optimize import MIN_ITEMS, Fit, evaluate, optimize, review_histories, training_items
+from drill.errors import DrillError
+from drill.optimize import (MIN_ITEMS, Fit, as_scheduler_parameters, evaluate, optimize, review_histories,
+                            training_items)
 from drill.schedule import Schedule
 from drill.store import LoggedReview, Store
 
@@ -101,3 +105,30 @@ def test_a_short_history_says_how_many_more_reviews_are_needed(drill_home):
     assert text.exit_code == 0 and f"{MIN_ITEMS - n_items} more such reviews are needed" in text.stdout
     with Store() as store:
         assert store.fitted_parameters() is None
+
+
+def test_config_shows_the_defaults_without_creating_a_database(drill_home):
+    result = runner.invoke(app, ["config", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["fsrs_parameters"] == {
+        "value": "FSRS-6 defaults", "source": "default (fit yours with drill optimize)"}
+    assert not (drill_home / "drill.sqlite3").exists()
+    drill_home.mkdir(parents=True, exist_ok=True)
+    (drill_home / "drill.sqlite3").write_bytes(b"not a database" * 100)
+    damaged = runner.invoke(app, ["config", "--json"])
+    assert damaged.exit_code == 0
+    assert "not a drill database or damaged" in json.loads(damaged.stdout)["fsrs_parameters"]["source"]
+
+
+def test_parameter_vectors_of_earlier_fsrs_versions_are_converted_and_others_refused():
+    """The optimizer and the scheduler must mean the same thing by w[i]: an FSRS-5 vector (19
+    values) gains FSRS-6's two new ones with the values that keep its behaviour; an odd length
+    is refused instead of being read as other parameters."""
+    fsrs5 = [0.40255, 1.18385, 3.173, 15.69105, 7.1949, 0.5345, 1.4604, 0.0046, 1.54575, 0.1192, 1.01925,
+             1.9395, 0.11, 0.29605, 2.2698, 0.2315, 2.9898, 0.51655, 0.6621]
+    converted = as_scheduler_parameters(fsrs5)
+    assert len(converted) == len(DEFAULT_PARAMETERS) == 21
+    assert converted[:19] == pytest.approx(fsrs5, rel=1e-6) and converted[19:] == (0.0, 0.5)
+    Schedule(parameters=converted)  # the scheduler takes it
+    with pytest.raises(DrillError, match="gives 5 FSRS parameters and the scheduler \\(fsrs\\) takes 21"):
+        as_scheduler_parameters([1.0] * 5)

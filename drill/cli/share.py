@@ -120,10 +120,14 @@ def _fsrs_parameters() -> tuple[object, str]:
 
     fit = None
     if db_path().exists():
+        from drill.errors import StoreError
         from drill.store import Store
 
-        with Store() as store:
-            fit = store.fitted_parameters()
+        try:
+            with Store() as store:
+                fit = store.fitted_parameters()
+        except StoreError as exc:  # config still shows everything else
+            return "unknown", str(exc)
     if fit is None:
         return "FSRS-6 defaults", "default (fit yours with drill optimize)"
     return ([round(p, 4) for p in fit.parameters],

@@ -116,10 +116,11 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
                 session.confirm()
                 console.rule(style="dim")
                 continue
-            choices = _choices(session)
+            choices = None if turn.skipped else _choices(session)
+            prompt = ("Skipped: rated Again. Enter: " if turn.skipped
+                      else rating_prompt(turn.proposed, choices) if turn.proposed else self_rating_prompt(choices))
             while True:
-                prompt = rating_prompt(turn.proposed, choices) if turn.proposed else self_rating_prompt(choices)
-                choice = read(prompt if not turn.skipped else "Skipped: rated Again. Enter: ").strip()
+                choice = read(prompt).strip()
                 if choice == "" and turn.proposed or turn.skipped:
                     session.confirm()
                     break
