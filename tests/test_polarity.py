@@ -188,3 +188,16 @@ def test_validate_reports_each_example_the_question_grades_wrongly_at_its_line(t
     assert len(faults) == 1
     line = BANK.splitlines().index('        - "more bias and less variance"') + 1
     assert faults[0].startswith(f"{path}:{line}: extra/bias-variance: near example passes (score 1.00")
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("Without scaling the features the optimiser zig-zags", "zig", "asserted"),
+    ("Train without dropout", "dropout", "negated"),
+    ("It is not only slow but also unstable", "slow", "asserted"),
+    ("No matter the scale, the optimum is the same", "optimum", "asserted"),
+    ("Whether or not you regularise, scale the features", "scale the features", "asserted"),
+    ("Use L2 rather than L1", "l1", "negated"),
+    ("Use L2 rather than L1", "l2", "asserted"),
+])
+def test_what_a_negation_reaches(text, pattern, verdict):
+    assert _verdicts(text, pattern) == [verdict]

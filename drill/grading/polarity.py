@@ -38,15 +38,19 @@ _CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except)\b|
 _ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)")
 _GOVERNS = re.compile(r"(?:\b(?:or|nor)\b|,)\s*$")  # what joins an item to a negated one before it
 
+# "not only", "no matter", "whether or not" and the like negate nothing.
+_NOT_NEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|lacks?|"
-    r"isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b"
-    r"|n['’]t\b"
+    r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
+    r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
+    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
 )
+# These negate their object only: "without scaling the features the optimiser zig-zags".
+_SHORT_REACH = frozenset(("without", "instead of", "rather than", "lack", "lacks"))
 # Negations that govern the verb-less items after them; "no" is a determiner of its own item.
 _VERB_NEGATION = re.compile(
-    r"\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|"
-    r"shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b|n['’]t\b"
+    r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|"
+    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
 )
 # Words that start a new verb group: a negation before one of them does not reach past it.
 _BREAK = frozenset("is are was were am be can could will would shall should must may might has have had do does "
@@ -137,8 +141,7 @@ class Judge:
         piece_end = max(s.end for s in self.segs if s.piece == seg.piece)
         if _REPORTED_BEFORE.search(self.plain[clause_start:start]) or _REPORTED_AFTER.search(self.plain[end:piece_end]):
             return REPORTED
-        prefix = self.plain[seg.start:start]
-        if any(_reaches(prefix[m.end():]) for m in _NEGATION.finditer(prefix)):
+        if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
             return NEGATED
         if _VERB.search(self.plain[seg.start:seg.end]):
             return ASSERTED
@@ -146,10 +149,9 @@ class Judge:
             prev, after = self.segs[j], self.segs[j + 1]
             if prev.clause != seg.clause or not _GOVERNS.search(self.plain[prev.end:after.start]):
                 break
-            text = self.plain[prev.start:prev.end]
-            if _VERB_NEGATION.search(text):
+            if _VERB_NEGATION.search(self.plain, prev.start, prev.end):
                 return NEGATED
-            if _VERB.search(text) or _NEGATION.search(text):
+            if _VERB.search(self.plain, prev.start, prev.end) or _NEGATION.search(self.plain, prev.start, prev.end):
                 break
         return ASSERTED
 
@@ -162,8 +164,11 @@ class Judge:
         return min(first.start, start), max(last.end, end)
 
 
-def _reaches(between: str) -> bool:
+def _reaches(negation: str, between: str) -> bool:
     """A negation reaches a match unless a new verb group starts between them (the word right
-    after the negation is the verb it negates: "does not need", "isn't needed")."""
+    after the negation is the verb it negates: "does not need", "isn't needed"); "without",
+    "instead of" and "rather than" reach only their object, three words at most."""
     words = between.split()
+    if negation in _SHORT_REACH and len(words) > 3:
+        return False
     return not any(w in _BREAK for w in words[1:])
