@@ -13,11 +13,17 @@ A bank file (format version 1) holds the questions of one book section::
         kind: exercise              # concept | exercise | choice | code | card
         prompt: "..."               # markdown
         answer: "..."               # the model answer, markdown
-        rubric:                     # concept: key points, each hit when any pattern matches
-          - {point: "...", match: ["regex", ...], weight: 1}
-        misconceptions:             # wrong beliefs: matching one costs `penalty` and shows the correction
+        rubric:                     # concept: key points, each hit when any pattern is asserted
+          - point: "..."
+            match: ["regex", ...]
+            weight: 1
+            opposite: ["regex"]     # what contradicts the point: asserted, the point is not hit
+            correction: "..."       # optional: an asserted opposite or a negated match is then a
+            penalty: 0.3            #   misconception showing this correction, costing `penalty`
+        misconceptions:             # wrong beliefs: asserting one costs `penalty` and shows the correction
           - {match: ["regex"], correction: "...", penalty: 0.3}
-        examples: {good: ["..."], bad: ["..."]}   # graded by the test suite
+        examples:                   # graded by `drill validate` and the test suite:
+          {good: [...], bad: [...], near: [...], partial: [...]}   # good passes, the others fail
         hints: ["..."]
         pass: 0.6                   # pass threshold on the 0..1 score
         solver: tfidf               # exercise: the solver that computes the expected answer,
@@ -65,9 +71,10 @@ QUESTION_KEYS = {
 }
 # A card has no grading: anything beyond these would be silently ignored, so it is a fault.
 CARD_KEYS = {"id", "ref", "topic", "kind", "front", "back", "hints"}
-RUBRIC_KEYS = {"point", "match", "weight"}
+RUBRIC_KEYS = {"point", "match", "weight", "opposite", "correction", "penalty"}
 MISCONCEPTION_KEYS = {"match", "correction", "penalty"}
 EXPECT_KEYS = {"field", "as", "k", "tol", "aliases"}
+EXAMPLE_KINDS = ("good", "bad", "near", "partial")  # good answers must pass, the other kinds fail
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,9 @@ class RubricPoint:
     point: str
     match: tuple[str, ...]
     weight: float = 1.0
+    opposite: tuple[str, ...] = ()  # patterns that contradict the point: asserted, no credit
+    correction: str | None = None  # shown as a misconception when the answer contradicts the point
+    penalty: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,16 @@ class Misconception:
     match: tuple[str, ...]
     correction: str
     penalty: float = 0.3
+
+
+@dataclass(frozen=True)
+class Example:
+    """An answer the question's author graded in advance: ``good`` must pass, ``bad``, ``near``
+    (right vocabulary, one central error) and ``partial`` must fail."""
+
+    kind: str
+    text: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -106,8 +126,7 @@ class Question:
     answer: str
     rubric: tuple[RubricPoint, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
-    good_examples: tuple[str, ...] = ()
-    bad_examples: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
     hints: tuple[str, ...] = ()
     pass_mark: float = 0.6
     solver: str | None = None
@@ -119,6 +138,15 @@ class Question:
     see: tuple[str, ...] = ()  # drill commands to try, shown under the model answer
     file: str = ""
     line: int = 0
+
+    @property
+    def good_examples(self) -> tuple[str, ...]:
+        return tuple(e.text for e in self.examples if e.kind == "good")
+
+    @property
+    def bad_examples(self) -> tuple[str, ...]:
+        """Every example that must fail: bad, near and partial."""
+        return tuple(e.text for e in self.examples if e.kind != "good")
 
     @property
     def slug(self) -> str:
@@ -148,6 +176,7 @@ class _LineDict(dict):
 
     line: int = 0
     key_lines: dict[str, int]
+    item_lines: dict[str, list[int]]  # per key holding a list: the line of each item
 
 
 @functools.lru_cache(maxsize=1)
@@ -165,6 +194,10 @@ def _line_loader() -> type:
             mapping.line = node.start_mark.line + 1
             mapping.key_lines = {
                 str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
+            }
+            mapping.item_lines = {
+                str(k.value): [i.start_mark.line + 1 for i in v.value]
+                for k, v in node.value if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.SequenceNode)
             }
             return mapping
 
@@ -269,7 +302,10 @@ def _entries(item: dict, key: str, qid: str, faults: _Faults) -> list[Any]:
     return value
 
 
-def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) -> None:
+def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) -> list[str]:
+    """The patterns that compile; each one that does not is a fault (and is left out, so that
+    validation can still grade the question's examples)."""
+    good = []
     for p in patterns:
         try:
             re.compile(p)
@@ -277,6 +313,9 @@ def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) 
             faults.add(line, f"{what} pattern {p!r} does not compile: {exc}")
         except FutureWarning as exc:
             faults.add(line, f"{what} pattern {p!r} is ambiguous: {exc} (escape a literal '[' as '\\[')")
+        else:
+            good.append(p)
+    return good
 
 
 def _positive(value: Any, default: float, line: int, faults: _Faults, what: str) -> float:
@@ -346,9 +385,19 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         if not r.get("point") or not patterns:
             faults.add(rl, f"{qid}: each rubric entry needs point and match")
             continue
-        _check_patterns(patterns, _line(r, "match"), faults, f"{qid}: rubric")
+        patterns = _check_patterns(patterns, _line(r, "match"), faults, f"{qid}: rubric")
+        opposite = _str_list(r.get("opposite", []))
+        if opposite is None:
+            faults.add(_line(r, "opposite"), f"{qid}: opposite must be a pattern or a list of patterns")
+            opposite = []
+        opposite = _check_patterns(opposite, _line(r, "opposite"), faults, f"{qid}: opposite")
+        correction = r.get("correction")
+        if correction is not None and (not isinstance(correction, str) or not correction.strip()):
+            faults.add(_line(r, "correction"), f"{qid}: correction must be a text")
+            correction = None
         weight = _positive(r.get("weight"), 1.0, _line(r, "weight"), faults, f"{qid}: rubric weight")
-        rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight))
+        penalty = _positive(r.get("penalty"), 0.3, _line(r, "penalty"), faults, f"{qid}: rubric penalty")
+        rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight, tuple(opposite), correction, penalty))
 
     misconceptions = []
     for m in _entries(item, "misconceptions", qid, faults):
@@ -360,16 +409,11 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         for key in m:
             if key not in MISCONCEPTION_KEYS:
                 faults.add(_line(m, key), f"{qid}: unknown misconception key '{key}'")
-        _check_patterns(patterns, _line(m, "match"), faults, f"{qid}: misconception")
+        patterns = _check_patterns(patterns, _line(m, "match"), faults, f"{qid}: misconception")
         penalty = _positive(m.get("penalty"), 0.3, _line(m, "penalty"), faults, f"{qid}: misconception penalty")
         misconceptions.append(Misconception(tuple(patterns), m["correction"], penalty))
 
-    examples = item.get("examples") or {}
-    if not isinstance(examples, dict) or set(examples) - {"good", "bad"}:
-        faults.add(_line(item, "examples"), f"{qid}: examples must be a mapping with good and bad lists")
-        examples = {}
-    good = _str_list(examples.get("good", [])) or []
-    bad = _str_list(examples.get("bad", [])) or []
+    examples = _examples(item, qid, faults)
 
     pass_mark = item.get("pass", 0.6)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 < pass_mark <= 1:
@@ -408,12 +452,31 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         id=qid, ref=ref, bank=bank, kind=kind, topics=tuple(topics),
         prompt=str(item.get(text_keys[0]) or ""), answer=str(item.get(text_keys[1]) or ""),
         rubric=tuple(rubric), misconceptions=tuple(misconceptions),
-        good_examples=tuple(good), bad_examples=tuple(bad), hints=tuple(hints),
+        examples=examples, hints=tuple(hints),
         pass_mark=float(pass_mark), solver=solver if isinstance(solver, str) else None,
         inputs=dict(inputs), expect=expect, choices=tuple(choices),
         correct=correct.lower() if isinstance(correct, str) else None,
         code=code if isinstance(code, str) else None, see=tuple(see), file=file, line=line,
     )
+
+
+def _examples(item: dict, qid: str, faults: _Faults) -> tuple[Example, ...]:
+    """The examples of a question, each with its own line so a disagreement points at it."""
+    value = item.get("examples") or {}
+    if not isinstance(value, dict) or set(value) - set(EXAMPLE_KINDS):
+        faults.add(_line(item, "examples"),
+                   f"{qid}: examples must be a mapping with lists {', '.join(EXAMPLE_KINDS)}")
+        return ()
+    out = []
+    for kind in EXAMPLE_KINDS:
+        texts = _str_list(value.get(kind, []))
+        if texts is None:
+            faults.add(_line(value, kind), f"{qid}: examples.{kind} must be a text or a list of texts")
+            continue
+        lines = getattr(value, "item_lines", {}).get(kind) or []
+        for i, text in enumerate(texts):
+            out.append(Example(kind, text, lines[i] if i < len(lines) else _line(value, kind)))
+    return tuple(out)
 
 
 def _solver_names() -> dict:

@@ -17,8 +17,9 @@ title: "{title}"
 source: "my own interview questions"
 questions:
   # A concept question is graded against its rubric: each key point is hit when one of its
-  # patterns (case-insensitive regexes) matches the answer, either as typed or with every
-  # word stemmed ("scaling" matches "scaled"). Score = hit weight / total weight.
+  # patterns (case-insensitive regexes) matches a part of the answer that asserts it (not
+  # negated, not "people think..."), either as typed or with every word stemmed ("scaling"
+  # matches "scaled"). Score = hit weight / total weight, minus misconception penalties.
   - id: bias-variance
     ref: 1.1-Q1               # where it comes from: section-Q<n>[-<part>]
     topic: [fundamentals]
@@ -32,18 +33,23 @@ questions:
     rubric:
       - point: "bias decreases"
         match: ['bias (decrease|fall|drop|goe down|shrink)', '(less|lower) bias']
+        opposite: ['bias (increase|rise|grow|goe up)', '(more|higher) bias']   # contradicts the point
+        correction: "More flexibility lowers bias; it is variance that grows."   # shown if contradicted
         weight: 2
       - point: "variance increases"
         match: ['variance (increase|rise|grow|goe up)', '(more|higher) variance']
+        opposite: ['variance (decrease|fall|drop|goe down|shrink)', '(less|lower) variance']
         weight: 2
       - point: "choose the trade-off by validation"
         match: ['validat', 'cross.?valid', 'held.?out']
-    misconceptions:           # a clause stating one costs its penalty and shows the correction
-      - match: ['bias (increase|rise|grow)']
-        correction: "More flexibility lowers bias; it is variance that grows."
-    examples:                 # the test suite grades these: good must pass, bad must fail
+    misconceptions:           # asserting one costs its penalty and shows the correction
+      - match: ['(flexible|complex) models? (always )?generali[sz]e better']
+        correction: "Past the sweet spot a more flexible model generalises worse."
+    examples:                 # drill validate grades these: good must pass, the others fail
       good: ["Lower bias but higher variance; pick the complexity with cross-validation."]
       bad: ["Both bias and variance go down."]
+      near: ["Bias rises and variance rises too; pick the complexity with cross-validation."]
+      partial: ["Lower bias."]
     hints: ["Which of the two measures how much the fit changes between training sets?"]
 
   # An exercise names a solver; the expected answer is computed, never typed here.

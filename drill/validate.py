@@ -1,8 +1,11 @@
-"""Deep validation of banks: the schema (done by the loader) plus every exercise re-solved.
+"""Deep validation of banks: the schema (done by the loader), every exercise re-solved and
+every concept example graded.
 
 Loading checks what the YAML says; validation also checks what it means: that each exercise's
-solver accepts its inputs and produces the field the question compares against. It imports the
-solvers (numpy), so only `drill validate` and the test suite pay for it.
+solver accepts its inputs and produces the field the question compares against, and that each
+concept question grades its own examples as its author said (good ones pass; bad, near and
+partial ones fail). It imports the solvers (numpy), so only `drill validate` and the test
+suite pay for it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def validate_files(files: Iterable[Path]) -> Report:
     banks, faults = read_banks(files)
     for bank in banks:
         faults += exercise_faults(bank)
+        faults += example_faults(bank)
     return Report(len(banks), sum(len(b.questions) for b in banks), tuple(faults))
 
 
@@ -63,3 +67,31 @@ def exercise_faults(bank: Bank) -> list[tuple[str, int, str]]:
         except BankError as exc:
             faults += exc.faults
     return faults
+
+
+def example_faults(bank: Bank) -> list[tuple[str, int, str]]:
+    """Each example graded against its own question, located at the example's line."""
+    from drill.grading import grade_concept
+
+    faults = []
+    for q in bank.questions:
+        if q.kind != "concept":
+            continue
+        for ex in q.examples:
+            g = grade_concept(q, ex.text)
+            if g.passed == (ex.kind == "good"):
+                continue
+            if ex.kind == "good":
+                why = f"misses {'; '.join(g.misses) or 'nothing'}"
+                if g.misconceptions:
+                    why += f"; states a misconception: {'; '.join(g.misconceptions)}"
+                verdict = f"does not pass (score {g.score:.2f}; {why})"
+            else:
+                verdict = f"passes (score {g.score:.2f}; hits {'; '.join(g.hits)})"
+            faults.append((q.file, ex.line or q.line, f"{q.id}: {ex.kind} example {verdict}: {_clip(ex.text)}"))
+    return faults
+
+
+def _clip(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= width else flat[: width - 1] + "…")

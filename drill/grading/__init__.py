@@ -15,9 +15,7 @@ from typing import Any, Callable
 from drill.bank import Question
 from drill.errors import BankError
 from drill.grading.answers import AnswerFormatError, compare
-from drill.grading.normalize import Answer
 from drill.ratings import RATINGS
-
 
 
 @dataclass(frozen=True)
@@ -27,13 +25,13 @@ class Grade:
     hits: tuple[str, ...] = ()
     misses: tuple[str, ...] = ()
     misconceptions: tuple[str, ...] = ()  # the corrections of the wrong beliefs the answer stated
+    evidence: tuple[str, ...] = ()  # concept answers: the words that earned each hit (parallel to hits)
+    misconception_evidence: tuple[str, ...] = ()  # the words that stated each misconception
     expected: Any = None
     received: Any = None
     message: str = ""  # why an answer could not be read, or a summary of a code run
     cases: tuple[dict[str, Any], ...] = ()  # per-case reports of a code answer
     grader: str = "builtin"  # "builtin", or "llm:<model>" when a language model graded it
-    evidence: tuple[str, ...] = ()  # the answer's words behind each hit, parallel to hits
-    misconception_evidence: tuple[str, ...] = ()  # parallel to misconceptions
 
     def proposed_rating(self, kind: str) -> int:
         """The FSRS rating suggested from the score; the user confirms or overrides it."""
@@ -54,6 +52,9 @@ class Grade:
             "misses": list(self.misses),
             "misconceptions": list(self.misconceptions),
         }
+        if question.kind == "concept":
+            out["evidence"] = list(self.evidence)
+            out["misconception_evidence"] = list(self.misconception_evidence)
         if question.kind in ("exercise", "choice"):
             out["expected"] = self.expected
             out["received"] = self.received
@@ -62,8 +63,6 @@ class Grade:
         if self.cases:
             out["cases"] = list(self.cases)
         if question.kind == "concept":
-            out["evidence"] = list(self.evidence)
-            out["misconception_evidence"] = list(self.misconception_evidence)
             out["grader"] = self.grader
         return out
 
@@ -82,23 +81,17 @@ def grade(question: Question, text: str, *, inputs: dict[str, Any] | None = None
 
 
 def grade_concept(question: Question, text: str) -> Grade:
-    answer = Answer(text)
-    total = sum(p.weight for p in question.rubric) or 1.0
-    hits, misses, got = [], [], 0.0
-    for point in question.rubric:
-        if text.strip() and any(answer.matches(p) for p in point.match):
-            hits.append(point.point)
-            got += point.weight
-        else:
-            misses.append(point.point)
-    wrong = [m for m in question.misconceptions if any(answer.states(p) for p in m.match)]
-    score = max(0.0, got / total - sum(m.penalty for m in wrong))
+    from drill.grading.concept import judge
+
+    result = judge(question, text)
     return Grade(
-        score=score,
-        passed=score >= question.pass_mark - 1e-9,
-        hits=tuple(hits),
-        misses=tuple(misses),
-        misconceptions=tuple(m.correction for m in wrong),
+        score=result.score,
+        passed=result.score >= question.pass_mark - 1e-9,
+        hits=result.hits,
+        misses=result.misses,
+        misconceptions=result.misconceptions,
+        evidence=result.evidence,
+        misconception_evidence=result.misconception_evidence,
     )
 
 

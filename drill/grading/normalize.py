@@ -1,4 +1,4 @@
-"""Two views of a typed answer, so rubric patterns survive paraphrase.
+"""Two views of a typed answer, so rubric patterns survive paraphrase, and where each match is.
 
 The plain view keeps punctuation (formulas such as ``1/e`` or ``sigma(1-sigma)`` stay
 matchable); the stemmed view keeps only words, each reduced by the Snowball English stemmer,
@@ -8,15 +8,17 @@ plain view and, with its own literal words stemmed, on the stemmed view.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
+from drill.grading.polarity import ASSERTED, Judge, pieces
 from solvers.stem import english_stemmer
 
 _STEMMER = english_stemmer()
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_SPACE = re.compile(r"\s+")
 
 
 # British and American spellings meet: normalise -> normalize, regularisation -> regularization.
@@ -34,30 +36,34 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def plain(text: str) -> str:
-    return _SPACE.sub(" ", fold(text)).strip()
+# The tokens of a regex: escapes, [...] classes, {m,n} quantifiers and group syntax such as (?:
+# or (?P<name> are kept as they are; only literal words and characters are folded and stemmed.
+_REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P<[^>]*>|\(\?P=\w+\)|\(\?<[=!]|\(\?[:=!]|"
+                          r"[^\W\d_]+|.", re.S)
 
 
-def stemmed(text: str) -> str:
-    words = (w.replace("'", "") for w in _WORD.findall(fold(text)))
-    return " ".join(stem(w) for w in words)
+def _literal(tok: str) -> bool:
+    return not (tok.startswith("\\") or tok.startswith("[") or tok.startswith("(?")
+                or (tok.startswith("{") and len(tok) > 1))
 
 
-# Literal words of a regex: letters not preceded by a backslash, outside [...] classes and
-# {m,n} quantifiers. Group syntax such as (?: or (?P<name> is skipped as well.
-_REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P<[^>]*>|\(\?P=\w+\)|\(\?<[=!]|\(\?[:=!]|[a-z]+|.",
-                          re.S)
+@functools.lru_cache(maxsize=8192)
+def fold_pattern(pattern: str) -> str:
+    """Fold the literal text of a regex like the answer (case, accents), leaving its syntax alone:
+    casefolding the whole pattern would turn a non-space class into a space class (``\\S`` into ``\\s``)."""
+    return "".join(fold(t) if _literal(t) else t for t in _REGEX_TOKEN.findall(pattern))
 
 
 @functools.lru_cache(maxsize=8192)
 def stem_pattern(pattern: str) -> str:
     """Stem the literal words of a regex so it can be matched against the stemmed view."""
     out = []
-    for tok in _REGEX_TOKEN.findall(fold(pattern)):
+    for tok in _REGEX_TOKEN.findall(pattern):
         if tok.isalpha():
-            out.append(stem(tok))
-        elif tok == " ":
-            out.append(" ")
+            folded = fold(tok)
+            out.append(stem(folded) if folded.isalpha() else folded)
+        elif _literal(tok):
+            out.append(fold(tok))
         else:
             out.append(tok)
     return "".join(out)
@@ -65,8 +71,11 @@ def stem_pattern(pattern: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def compile_pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    """The raw pattern and its stemmed twin (None when stemming breaks the regex)."""
-    raw = re.compile(pattern, re.IGNORECASE)
+    """The pattern for the plain view and its stemmed twin (None when stemming breaks the regex)."""
+    try:
+        raw = re.compile(fold_pattern(pattern), re.IGNORECASE)
+    except re.error:  # folding changed a literal the syntax leaned on: match the pattern as written
+        raw = re.compile(pattern, re.IGNORECASE)
     try:
         stemmed_re: re.Pattern[str] | None = re.compile(stem_pattern(pattern), re.IGNORECASE)
     except re.error:
@@ -74,45 +83,97 @@ def compile_pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]
     return raw, stemmed_re
 
 
-_SENTENCE_END = re.compile(r"[.;!?](?:\s|$)|\n|\bbut\b|\bhowever\b", re.I)
-_NEGATION = re.compile(
-    r"\b(not|never|no|nor|neither|cannot|without|myth|wrong|false|incorrect|mistaken|misconception|"
-    r"instead of|rather than|contrary|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|"
-    r"couldnt|hasnt|havent)\b|n't\b",
-    re.I,
-)
+@dataclass(frozen=True)
+class Match:
+    """One place where a pattern matched an answer, with the verdict on its polarity."""
+
+    pattern: str
+    view: str  # "plain" or "stemmed"
+    verdict: str  # "asserted", "negated" or "reported"
+    text: str  # the matched words, as the answer wrote them
+    evidence: str  # the part of the answer (between commas, sentence ends...) that holds them
 
 
-def clauses(text: str) -> list[str]:
-    """Sentences and clauses (split at . ; ! ? newlines, 'but', 'however'), for judging
-    whether a wrong belief is stated or refuted."""
-    return [c for c in _SENTENCE_END.split(text) if c.strip()]
+def _plain_map(text: str) -> tuple[str, list[int]]:
+    """The plain view (folded, whitespace collapsed) and, per character, its index in ``text``.
+
+    A line break stays a break when it ends a thought (after punctuation) or starts a bullet;
+    a break in the middle of a sentence, as typed at a terminal, reads as a space."""
+    chars: list[str] = []
+    where: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if chars and j < n:
+                newline = "\n" in text[i:j] and (chars[-1] in ".;:!?," or _BULLET.match(text, j))
+                chars.append("\n" if newline else " ")
+                where.append(i)
+            i = j
+            continue
+        for f in fold(c):
+            chars.append(f)
+            where.append(i)
+        i += 1
+    return "".join(chars), where
 
 
-def negated(text: str) -> bool:
-    return bool(_NEGATION.search(fold(text)))
+_BULLET = re.compile(r"(?:[-*•+]|\d{1,2}[.)])\s")
 
 
 class Answer:
-    """A typed answer with both views computed once, for matching many patterns."""
+    """A typed answer, cut into pieces with a plain and a stemmed view of each, for matching
+    many patterns and judging the polarity of each match."""
 
     def __init__(self, text: str):
         self.text = text
-        self.plain = plain(text)
-        self.stemmed = stemmed(text)
+        self.plain, self._where = _plain_map(text)
+        self._judge = Judge(self.plain)
+        self._pieces = [(s, e, *self._stem_piece(s, e)) for s, e in pieces(self.plain)]
+
+    def _stem_piece(self, start: int, end: int) -> tuple[str, list[int], list[tuple[int, int]]]:
+        words, offsets, spans, pos = [], [], [], 0
+        for m in _WORD.finditer(self.plain, start, end):
+            w = stem(m.group().replace("'", ""))
+            words.append(w)
+            offsets.append(pos)
+            spans.append(m.span())
+            pos += len(w) + 1
+        return " ".join(words), offsets, spans
+
+    def _original(self, start: int, end: int) -> str:
+        if end <= start:
+            return ""
+        return self.text[self._where[start]:self._where[end - 1] + 1]
+
+    def find(self, pattern: str) -> list[Match]:
+        """Every match of the pattern, at most one per view per piece, with its verdict."""
+        raw, stem_re = compile_pair(pattern)
+        found = []
+        for start, end, stemmed_text, offsets, spans in self._pieces:
+            m = raw.search(self.plain[start:end])
+            if m is not None:
+                found.append(self._match(pattern, "plain", start + m.start(), start + m.end()))
+                continue
+            sm = stem_re.search(stemmed_text) if stem_re and stemmed_text else None
+            if sm is not None:
+                first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
+                last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
+                found.append(self._match(pattern, "stemmed", spans[first][0], spans[last][1]))
+        return found
+
+    def _match(self, pattern: str, view: str, start: int, end: int) -> Match:
+        lo, hi = self._judge.segment_span(start, end)
+        return Match(pattern, view, self._judge.verdict(start, end), self._original(start, end),
+                     self._original(lo, hi).strip())
 
     def matches(self, pattern: str) -> bool:
-        raw, stem_re = compile_pair(pattern)
-        if raw.search(self.plain):
-            return True
-        return bool(stem_re and stem_re.search(self.stemmed))
-
-    @functools.cached_property
-    def _asserted(self) -> list[Answer]:
-        """The clauses without a negation, each normalised once."""
-        return [Answer(c) for c in clauses(self.text) if not negated(c)]
+        """The pattern matches somewhere, whatever the answer says about it."""
+        return bool(self.find(pattern))
 
     def states(self, pattern: str) -> bool:
-        """True when some clause asserts what the pattern describes: a clause that carries a
-        negation ("it is not true that...", "rather than") refutes the belief, not states it."""
-        return any(clause.matches(pattern) for clause in self._asserted)
+        """Some piece asserts what the pattern describes (not negated, not reported)."""
+        return any(m.verdict == ASSERTED for m in self.find(pattern))

@@ -75,8 +75,14 @@ def feedback(q: Question, grade: "Grade") -> Group:
         if grade.message:
             parts.append(data_text(f"  {grade.message}", "yellow"))
         return Group(*parts)
-    marked = [("✓", h, "green") for h in grade.hits] + [("✗", m, "red") for m in grade.misses]
-    marked += [("!", c, "yellow") for c in grade.misconceptions]
+    marked: list[tuple[str, str, str]] = []
+    for i, hit in enumerate(grade.hits):
+        marked.append(("✓", hit, "green"))
+        marked += _evidence(grade.evidence, i)
+    marked += [("✗", m, "red") for m in grade.misses]
+    for i, correction in enumerate(grade.misconceptions):
+        marked.append(("!", correction, "yellow"))
+        marked += _evidence(grade.misconception_evidence, i)
     if marked:
         parts.append(_marked(marked))
     if q.kind in ("exercise", "choice") and not grade.passed:
@@ -86,6 +92,12 @@ def feedback(q: Question, grade: "Grade") -> Group:
     if grade.message:
         parts.append(data_text(f"  {grade.message}", "yellow"))
     return Group(*parts)
+
+
+def _evidence(evidence: tuple[str, ...], i: int) -> list[tuple[str, str, str]]:
+    """The words of the answer behind a ✓ or a misconception, quoted under it, so a learner
+    sees why and a wrong credit shows at once."""
+    return [("", f"“{evidence[i]}”", "dim")] if i < len(evidence) and evidence[i] else []
 
 
 def _code_cases(cases: tuple[dict[str, Any], ...]) -> list[Text]:

@@ -1,0 +1,174 @@
+"""Where an answer's claims begin and end, and whether each is asserted, negated or reported.
+
+Polarity is judged per clause and per list item, not per sentence, so one "no" in a list
+("no multicollinearity, and normally distributed features") excuses nothing outside its item.
+The plain view of an answer is cut at three strengths of boundary:
+
+- hard: sentence ends, semicolons, line breaks that end a thought or start a bullet, and a
+  comma before "and", "or", "but" (the last item of a list). A pattern never matches across
+  one (each piece is searched on its own), so ``errors.{0,40}normal`` cannot join "constant
+  variance of errors, and normally distributed features".
+- clause: colons, "but", "however", "whereas", "while", "although". A pattern may match across
+  one; it ends the reach of a negation and of a reporting phrase ("people think ...").
+- item: commas, and "and", "or", "nor" between list items. A pattern may match across one.
+
+A match is **negated** when a negation word ("not", "no", "never", "without", "rather than",
+"n't"...) stands before it in its own item and no new verb group ("can", "is", "which"...)
+starts between them, or when an earlier item of the same clause, joined by commas, "or" or
+"nor", holds a negated verb ("need not", "don't", "cannot", "without") that governs the items
+after it: items with no verb of their own ("features need not be normal, uncorrelated or
+scaled"). "No" is a determiner of its own item and governs nothing after it; "and" joins a
+new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A match is **reported** when its
+clause attributes it to someone else before it ("a common myth is that", "people often think",
+"it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
+"assumes" report nothing: "Naive Bayes assumes ..." is the answerer's own claim.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+ASSERTED, NEGATED, REPORTED = "asserted", "negated", "reported"
+
+_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)(?<!\b[a-z])"
+_HARD = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n]|,(?= (?:and|or|nor|but|whereas|while)\b)")
+_CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except)\b|:(?=\s|$)")
+_ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)")
+_GOVERNS = re.compile(r"(?:\b(?:or|nor)\b|,)\s*$")  # what joins an item to a negated one before it
+
+# "not only", "no matter", "whether or not" and the like negate nothing.
+_NOT_NEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
+_NEGATION = re.compile(
+    r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
+    r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
+    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
+)
+# These negate their object only: "without scaling the features the optimiser zig-zags".
+_SHORT_REACH = frozenset(("without", "instead of", "rather than", "lack", "lacks"))
+# Negations that govern the verb-less items after them; "no" is a determiner of its own item.
+_VERB_NEGATION = re.compile(
+    r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|"
+    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
+)
+# Words that start a new verb group: a negation before one of them does not reach past it.
+_BREAK = frozenset("is are was were am be can could will would shall should must may might has have had do does "
+                   "did which that who so then because since if when".split())
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|has|have|had|do|does|did|can|could|will|would|shall|should|may|"
+    r"might|must|need|needs|needed|requires?|makes?|gets?|gives?|means|works?|helps?|causes?|uses?|it|they|this|"
+    r"that|which|there)\b|['’](?:s|re|ll|ve|d)\b"
+)
+_REPORTED_BEFORE = re.compile(
+    r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|falsely|erroneously|misguided|contrary to|"
+    r"(?:it is|its|it's|it’s) (?:wrong|false|incorrect|untrue|a mistake|an error|tempting|a myth|naive)|"
+    r"(?:people|many|some|beginners|novices|students|others|folks|someone|somebody|one might|you might|they)"
+    r"(?: \w+)? (?:think|thinks|believe|believes|say|says|claim|claims|assume|argue|argues|expect)|"
+    r"(?:is|are) (?:often|commonly|sometimes|widely|wrongly|popularly|frequently) (?:said|believed|thought|claimed|assumed)|"
+    r"(?:a )?(?:common|popular|frequent|widespread|classic) (?:mistake|error|belief|pitfall|trap|confusion|claim|slip))\b"
+)
+_REPORTED_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
+    r"(?:myth|misconception|mistake|wrong|false|incorrect|not true|untrue|an error|a fallacy|fallacy)\b"
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the plain view between two boundaries, and what it belongs to."""
+
+    start: int
+    end: int
+    piece: int  # index of the hard piece (searched on its own)
+    clause: int  # index of the clause (negations and reports reach no further)
+
+
+def segments(plain: str) -> list[Segment]:
+    """Cut the plain view at every boundary, in order; empty stretches are dropped."""
+    cuts = [(m.start(), m.end(), "hard") for m in _HARD.finditer(plain)]
+    cuts += [(m.start(), m.end(), "clause") for m in _CLAUSE.finditer(plain)]
+    cuts += [(m.start(), m.end(), "item") for m in _ITEM.finditer(plain)]
+    cuts.sort()
+    out: list[Segment] = []
+    pos, piece, clause = 0, 0, 0
+    for start, end, kind in cuts:
+        if start < pos:
+            continue
+        if plain[pos:start].strip():
+            out.append(Segment(pos, start, piece, clause))
+        pos = end
+        if kind == "hard":
+            piece += 1
+            if plain[start:end].strip() != ",":
+                clause += 1
+        elif kind == "clause":
+            clause += 1
+    if plain[pos:].strip():
+        out.append(Segment(pos, len(plain), piece, clause))
+    return out
+
+
+def pieces(plain: str) -> list[tuple[int, int]]:
+    """The stretches between hard boundaries, as (start, end): each is searched on its own."""
+    spans, pos = [], 0
+    for m in _HARD.finditer(plain):
+        if plain[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if plain[pos:].strip():
+        spans.append((pos, len(plain)))
+    return spans
+
+
+class Judge:
+    """Polarity verdicts for matches in one answer's plain view."""
+
+    def __init__(self, plain: str):
+        self.plain = plain
+        self.segs = segments(plain)
+        self._starts = [s.start for s in self.segs]
+
+    def _index(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
+
+    def verdict(self, start: int, end: int) -> str:
+        if not self.segs:
+            return ASSERTED
+        i = self._index(start)
+        seg = self.segs[i]
+        clause_start = next(s.start for s in self.segs if s.clause == seg.clause)
+        piece_end = max(s.end for s in self.segs if s.piece == seg.piece)
+        if _REPORTED_BEFORE.search(self.plain[clause_start:start]) or _REPORTED_AFTER.search(self.plain[end:piece_end]):
+            return REPORTED
+        if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
+            return NEGATED
+        if _VERB.search(self.plain[seg.start:seg.end]):
+            return ASSERTED
+        for j in range(i - 1, -1, -1):
+            prev, after = self.segs[j], self.segs[j + 1]
+            if prev.clause != seg.clause or not _GOVERNS.search(self.plain[prev.end:after.start]):
+                break
+            if _VERB_NEGATION.search(self.plain, prev.start, prev.end):
+                return NEGATED
+            if _VERB.search(self.plain, prev.start, prev.end) or _NEGATION.search(self.plain, prev.start, prev.end):
+                break
+        return ASSERTED
+
+    def segment_span(self, start: int, end: int) -> tuple[int, int]:
+        """The items holding a match, from the one where it starts to the one where it ends:
+        the answer's own words, shown as the evidence for a verdict."""
+        if not self.segs:
+            return start, end
+        first, last = self.segs[self._index(start)], self.segs[self._index(max(start, end - 1))]
+        return min(first.start, start), max(last.end, end)
+
+
+def _reaches(negation: str, between: str) -> bool:
+    """A negation reaches a match unless a new verb group starts between them (the word right
+    after the negation is the verb it negates: "does not need", "isn't needed"); "without",
+    "instead of" and "rather than" reach only their object, three words at most."""
+    words = between.split()
+    if negation in _SHORT_REACH and len(words) > 3:
+        return False
+    return not any(w in _BREAK for w in words[1:])

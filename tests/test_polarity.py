@@ -1,0 +1,203 @@
+"""Claims, not keywords: polarity per clause and list item, opposites, evidence, examples."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from drill.bank import Misconception, Question, RubricPoint, bank_files, load_banks
+from drill.cli import app
+from drill.grading import grade
+from drill.grading.normalize import Answer
+
+
+def _q(rubric=(), misconceptions=(), **kw) -> Question:
+    return Question(id="t/q", ref="1-Q1", bank="t", kind="concept", topics=("x",), prompt="p", answer="a",
+                    rubric=tuple(rubric), misconceptions=tuple(misconceptions), **kw)
+
+
+NORMAL = Misconception(("normally distributed (features|inputs)", "features (are|must be) normal"),
+                       "Only the errors may need to be normal.")
+
+
+def _verdicts(text: str, pattern: str) -> list[str]:
+    return [m.verdict for m in Answer(text).find(pattern)]
+
+
+def test_one_no_in_a_list_excuses_only_its_own_item():
+    g = grade(_q([RubricPoint("linear", ("linear",))], [NORMAL]),
+              "Linearity, no multicollinearity, and normally distributed features.")
+    assert g.misconceptions == ("Only the errors may need to be normal.",)
+    assert g.misconception_evidence == ("normally distributed features",)
+
+
+def test_a_negated_verb_governs_the_verbless_items_after_it():
+    assert _verdicts("The features need not be normal, uncorrelated or scaled.", "scaled") == ["negated"]
+    assert _verdicts("The loss hasn't improved for 5 epochs and restore the best checkpoint.", "restore") == ["asserted"]
+    assert _verdicts("No outliers, and scaled inputs.", "scaled") == ["asserted"]
+
+
+def test_a_negation_does_not_reach_past_a_new_verb_group():
+    assert _verdicts("a block that isn't needed can just drive F to zero", "f to zero") == ["asserted"]
+    assert _verdicts("it does not need normal features", "normal features") == ["negated"]
+
+
+def test_but_ends_a_negation_and_a_report():
+    assert _verdicts("It is not the training loss but the validation loss.", "validation loss") == ["asserted"]
+    assert _verdicts("People often think features must be normal, but errors must be normal.",
+                     "must be normal") == ["reported", "asserted"]
+
+
+@pytest.mark.parametrize("text", [
+    "A common myth is that the features are normal.",
+    "Many people think the features must be normal.",
+    "It is wrong to say that the features are normal.",
+    "That the features are normal is a myth.",
+    "The features are not normal.",
+])
+def test_a_reported_or_negated_misconception_costs_nothing(text):
+    assert grade(_q([RubricPoint("errors", ("errors",))], [NORMAL]), text).misconceptions == ()
+
+
+def test_naive_or_assumes_do_not_excuse_a_wrong_belief():
+    calibrated = Misconception(("gives calibrated probabilities",), "Naive Bayes is badly calibrated.")
+    q = _q([RubricPoint("independence", ("independen",))], [calibrated])
+    g = grade(q, "Naive Bayes assumes independent features and gives calibrated probabilities.")
+    assert g.misconceptions == ("Naive Bayes is badly calibrated.",)
+
+
+def test_a_point_is_not_credited_where_the_answer_negates_it():
+    q = _q([RubricPoint("use a kernel", ("kernel",)), RubricPoint("soft margin", ("soft margin",))])
+    assert grade(q, "You do not need a kernel; keep a soft margin.").hits == ("soft margin",)
+
+
+def test_a_point_stated_negatively_accepts_a_negated_match():
+    q = _q([RubricPoint("No perfect multicollinearity", ("collinear",)), RubricPoint("x", ("linear",))])
+    assert "No perfect multicollinearity" in grade(q, "no multicollinearity, linearity").hits
+
+
+def test_an_asserted_opposite_withholds_the_point_and_shows_its_correction():
+    point = RubricPoint("The hard margin is infeasible", ("hard.?margin",), opposite=("hard.?margin (works|is fine)",),
+                        correction="No hard margin exists here.", penalty=0.25)
+    q = _q([point, RubricPoint("kernel", ("kernel",))])
+    g = grade(q, "A hard margin works fine, with a kernel.")
+    assert g.hits == ("kernel",)
+    assert g.misconceptions == ("No hard margin exists here.",)
+    assert g.score == pytest.approx(0.5 - 0.25)
+    assert grade(q, "A hard margin is infeasible; use a kernel.").hits == ("The hard margin is infeasible", "kernel")
+
+
+def test_a_negated_claim_of_a_point_with_a_correction_is_a_misconception():
+    point = RubricPoint("Scale the features", ("scal",), correction="Scaling matters for gradient descent.")
+    g = grade(_q([point, RubricPoint("x", ("zig",))]), "You never need to scale; it zig-zags anyway.")
+    assert g.misconceptions == ("Scaling matters for gradient descent.",)
+
+
+def test_evidence_is_the_answers_own_words_for_each_hit():
+    q = _q([RubricPoint("momentum", ("momentum",)), RubricPoint("adaptive", ("adaptive",))])
+    g = grade(q, "Adam uses Momentum, and adaptive steps per parameter.")
+    assert g.evidence == ("Adam uses Momentum", "adaptive steps per parameter")
+
+
+def test_a_pattern_does_not_join_two_items_of_a_list():
+    q = _q([RubricPoint("normal errors", ("errors?.{0,40}normal",)), RubricPoint("x", ("x",))])
+    assert grade(q, "independent errors, and normally distributed features").hits == ()
+    assert grade(q, "errors that are normally distributed").hits == ("normal errors",)
+
+
+# --- the two answers of issue 14, against the built-in bank ------------------------------
+
+BUILTIN = {q.ref: q for b in load_banks(bank_files()) for q in b.questions}
+
+
+def test_normal_features_are_flagged_in_a_list_with_no_multicollinearity():
+    g = grade(BUILTIN["8.1.2-Q1"], "Linearity of the relationship, independent errors, constant variance of errors "
+                                   "(homoscedasticity), no multicollinearity, and normally distributed features.")
+    assert not g.passed
+    assert any("need not be normal" in c for c in g.misconceptions)
+    assert "Normality is about the errors and only needed for exact tests and intervals" not in g.hits
+
+
+def test_the_kernel_trick_claimed_for_a_linear_svm_earns_neither_point():
+    g = grade(BUILTIN["8.1.2-Q14-iv"], "A hard margin linear SVM works fine here since the SVM automatically maps "
+                                       "data to a higher dimension with the kernel trick, so it will find a circle "
+                                       "boundary.")
+    assert not g.passed
+    assert not any("kernel" in h.lower() or "hard margin" in h.lower() for h in g.hits)
+
+
+# --- through the CLI ----------------------------------------------------------------------
+
+BANK = textwrap.dedent("""\
+    version: 1
+    bank: extra
+    title: Extra
+    questions:
+      - id: bias-variance
+        ref: 7.1-Q1
+        topic: [theory]
+        kind: concept
+        prompt: What does increasing k in kNN do to bias and variance?
+        answer: It raises the bias and lowers the variance.
+        rubric:
+          - point: bias goes up
+            match: ['bias (goes up|increases|rises)', 'more bias', 'higher bias']
+            opposite: ['bias (goes down|decreases|falls)', 'less bias', 'lower bias']
+            correction: A larger k averages more neighbours, so the bias rises.
+          - point: variance goes down
+            match: ['variance (goes down|decreases|falls)', 'less variance', 'lower variance']
+        examples:
+          good:
+            - "more bias, less variance"
+          near:
+            - "less bias, less variance"
+            - "more bias and less variance"
+          partial: ["more bias"]
+        hints: ["What happens with k = n?"]
+    """)
+
+
+def test_check_json_has_evidence_beside_hits(tmp_path):
+    (tmp_path / "extra.yaml").write_text(BANK, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "7.1-Q1", "--bank-dir", str(tmp_path), "--json",
+                                      "--answer", "Less bias. The variance goes down."])
+    out = json.loads(result.stdout)
+    assert out["hits"] == ["variance goes down"] and out["evidence"] == ["The variance goes down"]
+    assert out["misconceptions"] == ["A larger k averages more neighbours, so the bias rises."]
+    assert out["misconception_evidence"] == ["Less bias"]
+    assert result.exit_code == 1
+
+
+def test_check_shows_the_evidence_under_each_hit(tmp_path):
+    (tmp_path / "extra.yaml").write_text(BANK, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "7.1-Q1", "--bank-dir", str(tmp_path),
+                                      "--answer", "Higher bias overall; the variance goes down"])
+    lines = result.stdout.splitlines()
+    assert lines[1].strip() == "✓ bias goes up" and lines[2].strip() == "“Higher bias overall”"
+
+
+def test_validate_reports_each_example_the_question_grades_wrongly_at_its_line(tmp_path):
+    path = tmp_path / "extra.yaml"
+    path.write_text(BANK, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    faults = result.stderr.strip().splitlines()
+    assert len(faults) == 1
+    line = BANK.splitlines().index('        - "more bias and less variance"') + 1
+    assert faults[0].startswith(f"{path}:{line}: extra/bias-variance: near example passes (score 1.00")
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("Without scaling the features the optimiser zig-zags", "zig", "asserted"),
+    ("Train without dropout", "dropout", "negated"),
+    ("It is not only slow but also unstable", "slow", "asserted"),
+    ("No matter the scale, the optimum is the same", "optimum", "asserted"),
+    ("Whether or not you regularise, scale the features", "scale the features", "asserted"),
+    ("Use L2 rather than L1", "l1", "negated"),
+    ("Use L2 rather than L1", "l2", "asserted"),
+])
+def test_what_a_negation_reaches(text, pattern, verdict):
+    assert _verdicts(text, pattern) == [verdict]
