@@ -13,6 +13,11 @@ from typing import Any, Iterator
 
 from drill.errors import InputError, NotFoundError
 
+# What drill reads from a file or stdin, at most: an answer, an --input mapping, one line of a
+# corpus. `drill check ID /dev/zero` or `--docs /dev/zero` stops with a message, not a full memory.
+MAX_TEXT_BYTES = 16 * 2**20
+MAX_LINE_CHARS = 1_000_000
+
 
 def load_solver(name: str):  # noqa: ANN201 - a module
     import solvers
@@ -26,11 +31,19 @@ def read_text(source: str) -> str:
     """A whole UTF-8 file, or standard input for ``-``; every failure is one InputError line."""
     where = "stdin" if source == "-" else source
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        else:
+            with open(source, "rb") as fh:
+                raw = fh.read(MAX_TEXT_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{source}: is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_TEXT_BYTES:
+        raise InputError(f"{where}: more than {MAX_TEXT_BYTES // 2**20} MB; too large for an answer or inputs")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -75,10 +88,14 @@ def stdin_lines() -> Iterator[str]:
 
 
 def _stream(fh, path: str) -> Iterator[str]:  # noqa: ANN001
+    """Lines, each read with a bound: one endless line (/dev/zero) is an error, not a hang."""
     line_no = 0
     with fh:
         try:
-            for line_no, line in enumerate(fh, 1):
+            while line := fh.readline(MAX_LINE_CHARS + 1):
+                line_no += 1
+                if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+                    raise InputError(f"{path}:{line_no}: line longer than {MAX_LINE_CHARS:,} characters")
                 yield line.rstrip("\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}:{line_no + 1}: not UTF-8 text (byte {exc.start} of the line)") from None

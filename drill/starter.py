@@ -108,13 +108,14 @@ questions:
 def write_starter(name: str, folder: Path) -> Path:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise InputError(f"bank name '{name}' must be lowercase letters, digits and dashes")
+    from drill.export.files import refuse_existing, write_text_atomic
+
     path = folder / f"{name}.yaml"
-    if path.exists():
-        raise InputError(f"{path} already exists; not overwritten")
+    refuse_existing([path], False, hint="")  # a dangling symlink too: never written through
     title = name.replace("-", " ").capitalize()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(TEMPLATE.format(name=name, title=title, file=path, folder=folder), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    write_text_atomic(path, TEMPLATE.format(name=name, title=title, file=path, folder=folder), hint="")
     return path

@@ -39,6 +39,7 @@ BOOK_POINTS = (-3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0)
 BOOK_ALPHA = 0.01  # the usual leaky-ReLU slope
 MAX_POINTS = 200  # the Jacobian is points x points
 MAX_ABS = 1000.0  # beyond this every curve is flat or linear, and the plot grid would be useless
+MAX_ALPHA = 1.0  # a leaky slope above 1 is no longer "leaky" (and 1e308 * x overflows)
 PLOT_HALF_WIDTH = 4.0  # curves are drawn on at least [-4, 4]
 PLOT_SAMPLES = 161
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "gelu")
@@ -98,7 +99,7 @@ class ActivationsResult(Result):
 def solve(points: list[float] | str = BOOK_POINTS, alpha: float = BOOK_ALPHA) -> ActivationsResult:
     """Values and derivatives of every activation at ``points``; leaky slope ``alpha``."""
     xs = _points(points)
-    a = number(alpha, "alpha")
+    a = number(alpha, "alpha", 0.0, MAX_ALPHA)
     fns = functions(a)
     values = {n: [significant(v, SHOWN_DIGITS) for v in f(xs)] for n, (f, _) in fns.items()}
     derivs = {n: [significant(v, SHOWN_DIGITS) for v in df(xs)] for n, (_, df) in fns.items()}

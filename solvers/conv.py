@@ -40,6 +40,13 @@ from solvers.checks import listed
 from solvers.result import Result, SolverInputError, Step, Table
 
 INPUTS = ("input", "layers", "compare", "bias")
+# Size limits: every size (height, width, channels, kernel, stride, padding...) at most MAX_SIZE,
+# stacks of at most MAX_LAYERS layers and MAX_COMPARE alternatives, each spec at most MAX_SPEC
+# characters (checked before any number in it is read).
+MAX_SIZE = 1_000_000
+MAX_LAYERS = 200
+MAX_COMPARE = 20
+MAX_SPEC = 80
 
 BOOK_INPUT = "32x32x64"
 BOOK_LAYERS = "conv3x3s2p1c64"
@@ -124,6 +131,8 @@ class ConvResult(Result):
 def parse_layer(spec: str, position: int) -> Layer:
     """Parse one layer spec; ``position`` (1-based) names the layer in error messages."""
     text = spec.strip().lower()
+    if len(text) > MAX_SPEC:
+        raise SolverInputError(f"layer {position} has {len(text):,} characters; a spec has at most {MAX_SPEC}")
     where = f"layer {position} '{spec.strip()}'"
     if m := _CONV.fullmatch(text):
         kernel = _square(m, where)
@@ -147,6 +156,9 @@ def parse_layer(spec: str, position: int) -> Layer:
             raise SolverInputError(f"{where}: {name} must be at least 1, got {value}")
     if layer.out_channels is not None and layer.out_channels < 1:
         raise SolverInputError(f"{where}: output channels (units) must be at least 1")
+    for name, value in (*sizes, ("padding", layer.pad), ("output channels", layer.out_channels)):
+        if isinstance(value, int) and value > MAX_SIZE:
+            raise SolverInputError(f"{where}: {name} {value:,} is above the limit of {MAX_SIZE:,}")
     return layer
 
 
@@ -312,6 +324,8 @@ def random_inputs(seed: int) -> dict[str, Any]:
 def parse_shape(value: str | list[int] | tuple[int, ...]) -> tuple[int, int, int]:
     """'32x32x64' or [32, 32, 64] -> (32, 32, 64)."""
     if isinstance(value, str):
+        if len(value) > MAX_SPEC:
+            raise SolverInputError(f"input has {len(value):,} characters; HxWxC has at most {MAX_SPEC}")
         parts: list[Any] = re.split(r"\s*[x×,]\s*", value.strip().lower())
     elif isinstance(value, (list, tuple)):
         parts = list(value)
@@ -323,6 +337,8 @@ def parse_shape(value: str | list[int] | tuple[int, ...]) -> tuple[int, int, int
         raise SolverInputError(f"input '{value}' is not HxWxC with whole numbers, e.g. 32x32x64") from None
     if len(dims) != 3 or min(dims) < 1:
         raise SolverInputError(f"input '{value}' must be three positive sizes HxWxC, e.g. 32x32x64")
+    if max(dims) > MAX_SIZE:
+        raise SolverInputError(f"input '{value}': each size must be at most {MAX_SIZE:,}")
     return dims[0], dims[1], dims[2]
 
 
@@ -338,6 +354,8 @@ def _whole(p: Any) -> int:
 def parse_stack(value: str | list[str], name: str) -> list[Layer]:
     """A comma string or a list of layer specs -> parsed layers."""
     items = listed(value, name, "a layer spec string or a list of them")
+    if len(items) > MAX_LAYERS:
+        raise SolverInputError(f"{name} has {len(items):,} layers; at most {MAX_LAYERS}")
     specs = [str(s).strip() for s in items if str(s).strip()]
     if not specs:
         raise SolverInputError(f"{name} is empty: give at least one layer, {SPEC_HELP}")
@@ -348,6 +366,8 @@ def _compare_list(value: str | list[str] | tuple[str, ...] | None) -> tuple[str,
     if value is None:
         return ()
     items = [value] if isinstance(value, str) else listed(value, "compare", "a layer spec string or a list of them")
+    if len(items) > MAX_COMPARE:
+        raise SolverInputError(f"compare has {len(items):,} stacks; at most {MAX_COMPARE}")
     return tuple(str(v).strip() for v in items if str(v).strip())
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from solvers.result import Result, SolverInputError, Step, Table
 
 INPUTS = ("c_in", "c_out", "k", "h", "w", "bias")
+MAX_SIZE = 1_000_000  # each of c_in, c_out, k, h, w; the counts stay exact integers and readable
 
 CHANNELS = (16, 32, 64, 128, 256, 512)
 
@@ -62,6 +63,8 @@ def solve(
     for name, value in (("c_in", c_in), ("c_out", c_out), ("k", k), ("h", h), ("w", w)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise SolverInputError(f"{name} must be a whole number of at least 1, not {value!r}")
+        if value > MAX_SIZE:
+            raise SolverInputError(f"{name} = {value:,} is above the limit of {MAX_SIZE:,}")
     if not isinstance(bias, bool):
         raise SolverInputError(f"bias must be true or false, not {bias!r}")
     area = h * w

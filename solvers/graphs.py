@@ -42,6 +42,11 @@ from solvers.result import Result, SolverInputError, Step, Table
 INPUTS = ("edges", "directed", "nodes")
 
 DEFAULT_EDGES = "A-B,A-C,B-C,C-A,C-D,D-E,E-B"  # the bank's graph for 8.1.2-Q9 (the book's figure is missing)
+# Size limits, checked before any matrix is allocated (10^5 nodes would take 74 GiB): every
+# matrix is shown as a table, and 400 x 400 is already far more than anyone reads.
+MAX_NODES = 400
+MAX_EDGES = MAX_NODES * MAX_NODES  # a complete directed graph with self-loops
+MAX_NAME = 100  # characters in a node name
 _RESERVED = set("-,:")
 
 Edge = tuple[str, str, float]
@@ -61,13 +66,16 @@ def parse_edges(edges: str | list[Any] | tuple[Any, ...]) -> list[Edge]:
     solvers.result.SolverInputError: edge 2 ('') is empty; write edges as "A-B,B-C" or "A-B:2.5"
     """
     if isinstance(edges, str):
-        items: list[Any] = edges.split(",") if edges.strip() else []
+        count = edges.count(",") + 1
     elif isinstance(edges, (list, tuple)):
-        items = list(edges)
+        count = len(edges)
     else:
         raise SolverInputError(
             f"edges must be a string like \"A-B,B-C\" or a list of edges, not {type(edges).__name__}"
         )
+    if count > MAX_EDGES:
+        raise SolverInputError(f"{count:,} edges; at most {MAX_EDGES:,} (graphs of up to {MAX_NODES} nodes)")
+    items: list[Any] = (edges.split(",") if edges.strip() else []) if isinstance(edges, str) else list(edges)
     return [_parse_edge(item, pos) for pos, item in enumerate(items, start=1)]
 
 
@@ -89,6 +97,8 @@ def parse_nodes(nodes: str | list[Any] | tuple[Any, ...] | None) -> list[str] | 
         items = list(nodes)
     else:
         raise SolverInputError(f"nodes must be a comma string or a list of names, not {type(nodes).__name__}")
+    if len(items) > MAX_NODES:
+        raise SolverInputError(f"{len(items):,} nodes; at most {MAX_NODES}")
     order: list[str] = []
     seen: dict[str, int] = {}
     for pos, item in enumerate(items, start=1):
@@ -125,6 +135,8 @@ def adjacency_matrix(
                     )
     if not order:
         raise SolverInputError("the graph has no nodes; give edges like \"A-B,B-C\" (or nodes for isolated ones)")
+    if len(order) > MAX_NODES:
+        raise SolverInputError(f"the graph has {len(order):,} nodes; at most {MAX_NODES}")
     index = {name: i for i, name in enumerate(order)}
     matrix = np.zeros((len(order), len(order)))
     first: dict[tuple[str, ...], int] = {}
@@ -274,6 +286,8 @@ def _node_name(raw: Any, where: str) -> str:
     name = str(raw).strip()
     if not name:
         raise SolverInputError(f"{where}: a node name is empty")
+    if len(name) > MAX_NAME:
+        raise SolverInputError(f"{where}: a node name has {len(name):,} characters; at most {MAX_NAME}")
     if _RESERVED & set(name):
         raise SolverInputError(f"{where}: node name {name!r} may not contain '-', ',' or ':'")
     return name

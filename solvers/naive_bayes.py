@@ -46,6 +46,8 @@ from solvers.result import Result, SolverInputError, Step, Table, rounded
 from solvers.text import Tokenizer
 
 INPUTS = ("examples", "query", "model", "alpha", "stem")
+MAX_ALPHA = 1e6  # far past any smoothing in use; near 1e308, alpha |V| overflows to inf
+MAX_EXAMPLES = 100_000  # training texts; every one is tokenised and shown in the counts
 MODELS = ("multinomial", "bernoulli")
 
 BOOK_EXAMPLES: tuple[str, ...] = (
@@ -92,6 +94,8 @@ def parse_examples(lines: Iterable[str]) -> list[tuple[str, str]]:
         example = _split(line)
         if example is None:
             raise SolverInputError(f"line {number}: expected 'label<TAB>text' or 'label: text', got {line[:40]!r}")
+        if len(out) == MAX_EXAMPLES:
+            raise SolverInputError(f"line {number}: more than {MAX_EXAMPLES:,} examples")
         out.append(example)
     return out
 
@@ -110,6 +114,8 @@ def _examples(value: Any) -> list[tuple[str, str]]:
         raise SolverInputError("examples must be a list of 'label: text' strings or [label, text] pairs")
     out = []
     for i, item in enumerate(value, 1):
+        if i > MAX_EXAMPLES:
+            raise SolverInputError(f"more than {MAX_EXAMPLES:,} examples")
         if isinstance(item, str):
             example = _split(item)
         elif isinstance(item, (list, tuple)) and len(item) == 2 and all(isinstance(x, str) for x in item):
@@ -140,8 +146,9 @@ def solve(
         raise SolverInputError("query must be given, as a string, when examples are given")
     if model not in MODELS:
         raise SolverInputError(f"model must be one of {', '.join(MODELS)}; got {model!r}")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0 or math.isinf(alpha):
-        raise SolverInputError(f"alpha must be a number > 0 (1 = Laplace smoothing); got {alpha!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha <= MAX_ALPHA:
+        raise SolverInputError(f"alpha must be a number > 0 and at most {MAX_ALPHA:g} (1 = Laplace smoothing); "
+                               f"got {alpha!r}")
     if not isinstance(stem, bool):
         raise SolverInputError(f"stem must be true or false; got {stem!r}")
     tokenizer = Tokenizer(stem=stem)

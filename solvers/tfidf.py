@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import random
 from itertools import chain, islice
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,10 @@ SMALL_TERMS = 30  # ... and every term as a column up to this many terms
 SHOW_TOP = 10  # rows of the top-K table for a large corpus when top is not given
 TIE_DECIMALS = 12
 TIE_LISTED = 5  # documents named per tie group in the ties step
+# Size limits, checked as the documents stream in (a corpus need not fit in memory, but an
+# endless stream or one endless line must stop with a message, not exhaust memory).
+MAX_DOCS = 2_000_000
+MAX_DOC_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ def solve(
         stream = iter(docs)
     except TypeError:
         raise SolverInputError(f"docs must be a list of documents; got {type(docs).__name__}") from None
+    stream = _bounded(stream)
     kept = list(islice(stream, KEEP_DOCS + 1))  # enough to tell a small corpus, for ``inputs``
     counts = count_terms(chain(kept, stream), tokenizer)
     if counts.n_docs == 0:
@@ -404,6 +409,17 @@ def _tie_steps(s: _Scores, k: int) -> list[Step]:
 
 # A small vocabulary for random instances: ranking questions of the book's shape.
 _WORDS = ("bird", "duck", "worm", "early", "eats", "cat", "fish", "river", "sings", "morning", "the", "green")
+
+
+def _bounded(docs: Iterator[Any]) -> Iterator[str]:
+    """The documents, checked one by one against the size limits as they stream (their type is
+    checked by the tokenizer)."""
+    for number, doc in enumerate(docs, start=1):
+        if number > MAX_DOCS:
+            raise SolverInputError(f"more than {MAX_DOCS:,} documents")
+        if isinstance(doc, str) and len(doc) > MAX_DOC_CHARS:
+            raise SolverInputError(f"document D{number} has {len(doc):,} characters; at most {MAX_DOC_CHARS:,}")
+        yield doc
 
 
 def random_inputs(seed: int) -> dict[str, Any]:

@@ -188,11 +188,13 @@ def test_random_inputs_are_deterministic_and_split_between_verdicts() -> None:
     assert 5 <= sum(verdicts) <= 25
 
 
-def test_graphs_too_large_to_search_are_an_input_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(isomorphism, "MAX_SEARCH_NODES", 10)
+def test_graphs_too_large_to_search_are_refused_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from solvers import graphs
+
+    monkeypatch.setattr(graphs, "MAX_NODES", 10)
     cycle = edge_text([(f"v{i}", f"v{(i + 1) % 11}") for i in range(11)])
-    with pytest.raises(SolverInputError, match="have 11 nodes; the search handles at most 10"):
+    calls = []
+    monkeypatch.setattr(isomorphism, "_invariants", lambda *a: calls.append(a) or [])
+    with pytest.raises(SolverInputError, match="g1: the graph has 11 nodes; at most 10"):
         isomorphism.solve(g1=cycle, g2=cycle)
-    # invariants still decide without searching
-    path = edge_text([(f"v{i}", f"v{i + 1}") for i in range(10)])
-    assert isomorphism.solve(g1=cycle, g2=path).reason.startswith("different edge count")
+    assert calls == []  # refused before the invariants, not after them

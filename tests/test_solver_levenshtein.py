@@ -110,3 +110,31 @@ def test_random_inputs_are_words_of_four_to_seven_letters(seed: int) -> None:
     result = levenshtein.solve(**inputs)
     assert 2 <= result.distance <= 5
     assert levenshtein.apply_script(inputs["word1"], result.script) == inputs["word2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdé", max_size=25), st.text(alphabet="abcdé", max_size=25))
+def test_rapidfuzz_moves_are_optimal_like_the_table(word1, word2):
+    moves = levenshtein.fast_moves(word1, word2)
+    edits = sum(kind != "keep" for kind, _, _ in moves)
+    assert edits == levenshtein.distance_table(word1, word2)[-1][-1]
+    assert levenshtein.apply_script(word1, levenshtein._script(moves)) == word2
+
+
+def test_long_words_are_fast_and_keep_the_json_keys():
+    rng = __import__("random").Random(3)
+    word1, word2 = ("".join(rng.choice("ab") for _ in range(6000)) for _ in range(2))
+    result = levenshtein.solve(word1, word2)
+    data = result.to_json()
+    small = levenshtein.solve().to_json()
+    assert set(data) == set(small) and set(data["steps"]) == set(small["steps"])
+    assert result.distance == sum(not op.startswith("keep ") for op in result.script)
+    assert levenshtein.apply_script(word1, result.script) == word2
+    assert "not shown" in data["steps"]["table"]  # no 36-million-cell table
+    words_31 = levenshtein.solve("a" * 31, "b" * 31)
+    assert words_31.distance == 31 and isinstance(words_31.steps[0].value, str)
+
+
+def test_words_over_the_limit_are_refused_before_work():
+    with pytest.raises(SolverInputError, match="word2 has 20,001 characters; at most 20,000"):
+        levenshtein.solve("a", "b" * 20_001)

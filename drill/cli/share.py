@@ -12,24 +12,31 @@ from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, Topi
 export_app = typer.Typer(help="Take things elsewhere: Anki notes, a markdown study guide, your progress.",
                          no_args_is_help=True)
 new_app = typer.Typer(help="Create things: a starter bank.", no_args_is_help=True)
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace files that already exist.")]
 
 
 @export_app.command("anki")
 def export_anki(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Anki text-import file: one note per question, keyed on its id, HTML front and back."""
     from drill.cli.context import catalog, filters
     from drill.export.anki import export
+    from drill.export.files import refuse_existing, write_text_atomic
+    from drill.view.safe import printable
 
+    if output is not None:
+        refuse_existing([output], force)  # before the work, not after it
     questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
     text = export(questions)
     if output is None:
         typer.echo(text, nl=False)
     else:
-        _write(output, text)
-        typer.echo(f"Wrote {len(questions)} notes to {output}. In Anki: File > Import.", err=True)
+        write_text_atomic(output, text, force=force)
+        typer.echo(printable(f"Wrote {len(questions)} notes to {output}. In Anki: File > Import.", one_line=True),
+                   err=True)
 
 
 @export_app.command("markdown")
@@ -37,26 +44,23 @@ def export_markdown(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
     output: Annotated[Path, typer.Option("-o", "--output", help="Directory for the guide, one file per bank.")]
     = Path("drill-guide"),
+    force: ForceOpt = False,
 ) -> None:
     """A study guide: prompts, model answers and the worked steps of every exercise."""
     from drill.cli.context import catalog, filters
-    from drill.errors import InputError
     from drill.export.markdown import write_guide
+    from drill.view.safe import printable
 
     cat = catalog(bank_dir)
     selected = {q.id for q in cat.select(filters(bank, topic, kind, id))}
-    try:
-        written = write_guide(cat.banks, selected, output)
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write ({exc.strerror})") from None
-    for path in written:
-        typer.echo(str(path))
+    for path in write_guide(cat.banks, selected, output, force=force):
+        typer.echo(printable(path, one_line=True))
 
 
 @export_app.command("progress")
 def export_progress(
     file: Annotated[Path, typer.Argument(help="CSV file to write: card_id,reviewed_at,rating,duration_ms.")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Your review log as CSV, for `drill import progress` on another machine."""
     from drill.progress_io import write_log
@@ -65,15 +69,6 @@ def export_progress(
     with Store() as store:
         written = write_log(store.review_log(), file, force=force)
     typer.echo(f"Wrote {written.reviews} reviews of {written.cards} cards to {file}.", err=True)
-
-
-def _write(path: Path, text: str) -> None:
-    from drill.errors import InputError
-
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def config_cmd(json_out: JsonOpt = False) -> None:
@@ -143,8 +138,10 @@ def new_bank(
     """Write a commented starter bank with one question of each kind."""
     from drill.starter import write_starter
 
+    from drill.view.safe import printable
+
     path = write_starter(name, folder)
-    typer.echo(f"Wrote {path}. Check it with: drill validate {path}")
+    typer.echo(printable(f"Wrote {path}. Check it with: drill validate {path}", one_line=True))
 
 
 def register(app: typer.Typer) -> None:

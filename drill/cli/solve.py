@@ -150,7 +150,7 @@ def naive_bayes(
         from drill.solving import read_lines, stdin_lines
 
         try:
-            examples = parse_examples(list(stdin_lines() if train == "-" else read_lines(train)))
+            examples = parse_examples(stdin_lines() if train == "-" else read_lines(train))  # streamed, bounded
         except SolverInputError as exc:
             raise InputError(f"{'stdin' if train == '-' else train}: {exc}") from None
     _emit("naive-bayes", dict(examples=examples, query=query, model=model, alpha=alpha, stem=stem),

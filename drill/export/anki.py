@@ -2,7 +2,8 @@
 
 The first column is the stable question id, declared as the note GUID (``#guid column:1``),
 so importing an updated export updates the existing notes and keeps their scheduling.
-Front and back are HTML rendered from the question's markdown.
+Front and back are HTML rendered from the question's markdown with raw HTML off, and every
+plain-text field escaped (drill.export.render): a shared bank cannot put a script into Anki.
 """
 
 from __future__ import annotations
@@ -12,19 +13,14 @@ import io
 from typing import Iterable
 
 from drill.bank import Question
-
-
-def _html(markdown: str) -> str:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table").render(markdown).strip()
+from drill.export.render import escape_html, escape_markdown, html_from_markdown
 
 
 def front(q: Question) -> str:
     text = q.prompt.strip()
     if q.kind == "choice":
-        text += "\n\n" + "\n".join(f"{chr(ord('a') + i)}) {c}  " for i, c in enumerate(q.choices))
-    return _html(text) + f'<p class="drill-ref"><small>{q.ref} · {q.id}</small></p>'
+        text += "\n\n" + "\n".join(f"{chr(ord('a') + i)}) {escape_markdown(c)}  " for i, c in enumerate(q.choices))
+    return html_from_markdown(text) + f'<p class="drill-ref"><small>{escape_html(q.ref)} · {escape_html(q.id)}</small></p>'
 
 
 def back(q: Question) -> str:
@@ -37,14 +33,14 @@ def back(q: Question) -> str:
     if q.kind == "choice" and q.correct:
         text = f"**Correct option: {q.correct})**\n\n" + text
     if q.rubric:
-        text += "\n\n**Key points**\n\n" + "\n".join(f"- {p.point}" for p in q.rubric)
+        text += "\n\n**Key points**\n\n" + "\n".join(f"- {escape_markdown(p.point)}" for p in q.rubric)
     if q.kind == "exercise":
         text += "\n\n**Worked solution**\n\n" + steps_markdown(solve_question(q))
-    return _html(text)
+    return html_from_markdown(text)
 
 
 def tags(q: Question) -> str:
-    return " ".join(t.replace(" ", "_") for t in (f"drill::{q.bank}", *q.topics))
+    return " ".join(escape_html("_".join(t.split())) for t in (f"drill::{q.bank}", *q.topics))
 
 
 def export(questions: Iterable[Question]) -> str:
