@@ -32,6 +32,7 @@ TEXT_EXPORT = (
     'k9_Lm#2p\tBasic\tML::Linear algebra\t"Name two\n""norms"""\t"<ul><li>L1</li><li>L2</li></ul>'
     '<img src=""norms.png"">"\tnorms\n'
     "Zz/8 qq\tCloze\tML::Linear algebra\tA matrix Q is orthogonal when {{c1::QᵀQ = I}}.\tLengths are kept.\t\n"
+    "e#mpty\tBasic\tML::Linear algebra\tA front alone\t<div><br></div>\t\n"
 )
 
 
@@ -67,6 +68,7 @@ def test_text_export_with_headers_quotes_and_guids_imports_as_a_valid_bank(tmp_p
     assert cloze["front"] == "A matrix Q is orthogonal when [...]." and "**QᵀQ = I**" in cloze["back"]
     assert "Lengths are kept." in cloze["back"]
     assert "Skipped 1 media files" in result.stderr and "norms.png" in result.stderr
+    assert f"skipped {src}:11: empty back" in result.stderr.splitlines()
     bank = yaml.safe_load(out.read_text())
     assert bank["bank"] == "linear-algebra" and bank["title"] == "ML::Linear algebra"
 

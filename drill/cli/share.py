@@ -33,14 +33,14 @@ def export_anki(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout; "
                                                    "drill.apkg for --format apkg).")] = None,
-    format: Annotated[AnkiFormat, typer.Option("--format", help="text: Anki's text import; apkg: a package "
+    fmt: Annotated[AnkiFormat, typer.Option("--format", help="text: Anki's text import; apkg: a package "
                                                "Anki opens on a double click.")] = AnkiFormat.text,
 ) -> None:
     """Anki text-import file: one note per question, keyed on its id, HTML front and back."""
     from drill.cli.context import catalog, filters
     from drill.export.anki import export
 
-    if format is AnkiFormat.apkg:
+    if fmt is AnkiFormat.apkg:
         export_apkg(bank, topic, kind, id, bank_dir, output or Path("drill.apkg"))
         return
     questions = catalog(bank_dir).select(filters(bank, topic, kind, id))

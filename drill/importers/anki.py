@@ -100,7 +100,7 @@ def _text_notes(path: Path) -> list[_Note]:
             line, start = start, header.lines + reader.line_num + 1
             if not any(cell.strip() for cell in row) or row[0].startswith("#"):
                 continue
-            notes.append(_row_note(row, header, path, line))
+            notes.append(_row_note(row, header, sep, path, line))
     except csv.Error as exc:
         raise DeckError(str(path), start, f"not a valid {_sep_name(sep)}-separated row ({exc}); "
                                           "is a quoted field left open?") from None
@@ -155,7 +155,7 @@ def _sep_name(sep: str) -> str:
     return next((name for name, s in SEPARATORS.items() if s == sep), repr(sep))
 
 
-def _row_note(row: list[str], header: _Header, path: Path, line: int) -> _Note:
+def _row_note(row: list[str], header: _Header, sep: str, path: Path, line: int) -> _Note:
     meta = header.columns
     for name, column in meta.items():
         if column > len(row):
@@ -164,7 +164,7 @@ def _row_note(row: list[str], header: _Header, path: Path, line: int) -> _Note:
     fields = [cell for i, cell in enumerate(row, 1) if i not in meta.values()]
     if len(fields) < 2:
         raise DeckError(str(path), line, f"a note needs a front and a back, this row has {len(fields)} field; "
-                                         f"is the separator ({_sep_name(header.separator or chr(9))}) right?")
+                                         f"is the separator ({_sep_name(sep)}) right?")
     notetype = row[meta["notetype"] - 1] if "notetype" in meta else header.notetype
     return _Note(
         file=str(path), line=line,

@@ -14,7 +14,7 @@ import re
 from html.parser import HTMLParser
 
 HARD_BREAK = "\\\n"  # a CommonMark hard line break that needs no trailing spaces
-_TAGLIKE = re.compile(r"<(?=[A-Za-z/!?])")
+_TAGLIKE = re.compile(r"<(?=/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|[!?])")  # what markdown would read as HTML
 _ENTITYLIKE = re.compile(r"&(?=#?\w+;)")
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0]+")
@@ -101,7 +101,9 @@ class _Converter(HTMLParser):
                 self.skipping.append(tag)
             return
         if self.pre is not None:
-            if tag == "code":
+            if tag == "br":
+                self.pre.append("\n")
+            elif tag == "code":
                 classes = (attr.get("class") or "").split()
                 self.pre_lang = next((c[9:] for c in classes if c.startswith("language-")), "")
             return
@@ -149,8 +151,8 @@ class _Converter(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:
-            if tag == self.skipping[-1]:
-                self.skipping.pop()
+            if tag in self.skipping:  # closes its element and any left open inside it
+                del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag):]
             return
         if self.pre is not None:
             if tag == "pre":
@@ -211,4 +213,5 @@ class _Converter(HTMLParser):
         current = self._get()
         if not current.strip() or current.endswith(" "):
             text = text.lstrip()
-        self._set(current + escape_text(text))
+        in_code = any(marker == "`" for marker, _ in self.spans)  # a code span reads no HTML and no escapes
+        self._set(current + (text if in_code else escape_text(text)))
