@@ -286,7 +286,7 @@ def test_markdown_notes_import_with_ids_from_the_question_or_an_id_line(tmp_path
 
 @pytest.mark.parametrize("name,text,line,message", [
     ("open.txt", "#separator:tab\n#html:false\nfront\tback\n\"never closed\tback\nmore\n", 4,
-     "is a quoted field left open?"),
+     "not a valid tab-separated row: a quoted field is never closed"),
     ("sep.txt", "#separator:Fancy\nfront\tback\n", 1, "unknown separator 'Fancy'"),
     ("short.txt", "#separator:tab\n#guid column:1\n#tags column:4\nid1\tfront\tback\ttag\nid2\tfront\tback\n", 5,
      "this row has 3 columns but the header puts the tags in column 4"),

@@ -102,8 +102,8 @@ def _text_notes(path: Path) -> list[_Note]:
                 continue
             notes.append(_row_note(row, header, sep, path, line))
     except csv.Error as exc:
-        raise DeckError(str(path), start, f"not a valid {_sep_name(sep)}-separated row ({exc}); "
-                                          "is a quoted field left open?") from None
+        why = "a quoted field is never closed" if "end of data" in str(exc) else str(exc)
+        raise DeckError(str(path), start, f"not a valid {_sep_name(sep)}-separated row: {why}") from None
     html = header.html if header.html is not None else any(LOOKS_HTML.search(f) for n in notes for f in n.fields)
     for note in notes:
         note.html = html
@@ -119,15 +119,16 @@ def _header(lines: list[str], path: Path) -> _Header:
         elif not text.startswith("#"):
             break
         elif ":" in text:
-            key, value = (part.strip() for part in text[1:].split(":", 1))
-            _header_value(header, key.lower(), value, path, i + 1)
+            key, value = text[1:].split(":", 1)
+            _header_value(header, key.strip().lower(), value, path, i + 1)
         header.lines = i + 1
     return header
 
 
-def _header_value(header: _Header, key: str, value: str, path: Path, line: int) -> None:
-    if key == "separator":
-        sep = SEPARATORS.get(value.lower()) or (value if len(value) == 1 else None)
+def _header_value(header: _Header, key: str, raw: str, path: Path, line: int) -> None:
+    value = raw.strip()
+    if key == "separator":  # a name, or the character itself (which may be a space)
+        sep = SEPARATORS.get(value.lower()) or (raw if len(raw) == 1 else None)
         if sep is None:
             raise DeckError(str(path), line, f"unknown separator {value!r} (expected {', '.join(SEPARATORS)} or one character)")
         header.separator = sep

@@ -14,8 +14,8 @@
 
 A card starts at a line ``Q:`` (or a heading ``## Q:``); its front runs to the line ``A:``, its
 back to the next ``Q:``, a line ``---`` or the end. Both are markdown and may span lines and
-paragraphs; inside a fenced code block nothing is read as a marker. Text before the first
-``Q:`` is ignored. A card's id is a hash of its question (case, spacing and emphasis aside),
+paragraphs; inside a fenced code block nothing is read as a marker. Text outside cards (before
+the first ``Q:``, or after a ``---``) is ignored. A card's id is a hash of its question (case, spacing and emphasis aside),
 so re-importing keeps progress as long as the question is not reworded; an ``id:`` line above
 the ``Q:`` keeps it across rewording.
 """
