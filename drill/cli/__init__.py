@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("drill.cli.progress", "Retention by topic, reviews per day, forecast."),
     "forget": ("drill.cli.progress", "Drop one card and its review history."),
     "export": ("drill.cli.share", "Export to Anki or a markdown study guide."),
-    "import": ("drill.cli.share", "Import Anki decks or markdown notes as cards."),
+    "import": ("drill.cli.imports", "Import Anki decks or markdown notes as cards."),
     "config": ("drill.cli.share", "Show the effective settings and their sources."),
     "new": ("drill.cli.share", "Create a starter bank."),
 }

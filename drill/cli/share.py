@@ -1,22 +1,16 @@
-"""Sharing and set-up: export to Anki or markdown, import Anki decks and markdown notes,
-settings, new banks."""
+"""Sharing and set-up: export to Anki or markdown, settings, new banks."""
 
 
 import json
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, TopicOpt
 
-if TYPE_CHECKING:
-    from drill.importers import Deck
-
 export_app = typer.Typer(help="Take the banks elsewhere: Anki notes or a markdown study guide.", no_args_is_help=True)
-import_app = typer.Typer(help="Bring decks in as banks of self-rated cards: Anki exports and packages, markdown notes.",
-                         no_args_is_help=True)
 new_app = typer.Typer(help="Create things: a starter bank.", no_args_is_help=True)
 
 
@@ -34,7 +28,7 @@ def export_anki(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout; "
                                                    "drill.apkg for --format apkg).")] = None,
     fmt: Annotated[AnkiFormat, typer.Option("--format", help="text: Anki's text import; apkg: a package "
-                                               "Anki opens on a double click.")] = AnkiFormat.text,
+                                            "Anki opens on a double click.")] = AnkiFormat.text,
 ) -> None:
     """Anki text-import file: one note per question, keyed on its id, HTML front and back."""
     from drill.cli.context import catalog, filters
@@ -63,54 +57,6 @@ def export_apkg(
 
     count = write_apkg(catalog(bank_dir).select(filters(bank, topic, kind, id)), output)
     typer.echo(f"Wrote {count} notes to {output}. Open it with Anki (double-click, or File > Import).", err=True)
-
-
-ImportFile = Annotated[Path, typer.Argument(help="The file to import.")]
-ImportOut = Annotated[Optional[Path], typer.Option("-o", "--output", help="The bank file to write "
-                                                   "(default: BANK.yaml here).")]
-ImportBank = Annotated[Optional[str], typer.Option("--bank", help="The bank's name (default: from the deck, "
-                                                   "title or file name). Keep it the same on re-import.")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the bank file if it exists (a re-import).")]
-
-
-@import_app.command("anki")
-def import_anki(file: ImportFile, output: ImportOut = None, bank: ImportBank = None, force: ForceOpt = False) -> None:
-    """An Anki text export (.txt) or package (.apkg, .colpkg) as a bank of cards, ids from note GUIDs."""
-    from drill.importers.anki import read_anki
-
-    _write_deck(read_anki(file, _bank_name(bank)), output, force)
-
-
-@import_app.command("markdown")
-def import_markdown(file: ImportFile, output: ImportOut = None, bank: ImportBank = None,
-                    force: ForceOpt = False) -> None:
-    """Markdown notes ('Q: ...' then 'A: ...' lines) as a bank of cards."""
-    from drill.importers.markdown import read_markdown
-
-    _write_deck(read_markdown(file, _bank_name(bank)), output, force)
-
-
-def _bank_name(name: Optional[str]) -> Optional[str]:
-    from drill.bank import BANK_RE
-    from drill.errors import InputError
-
-    if name is not None and not BANK_RE.match(name):
-        raise InputError(f"bank name '{name}' must be lowercase letters, digits and dashes")
-    return name
-
-
-def _write_deck(deck: "Deck", output: Optional[Path], force: bool) -> None:
-    from drill.importers import write_bank
-
-    out = output or Path(f"{deck.bank}.yaml")
-    write_bank(deck, out, force=force)
-    for note in deck.skipped:
-        typer.echo(f"skipped {note}", err=True)
-    if deck.media:
-        shown = ", ".join(deck.media[:5]) + (", ..." if len(deck.media) > 5 else "")
-        typer.echo(f"Skipped {len(deck.media)} media files (drill shows no images or sounds): {shown}", err=True)
-    typer.echo(f"Wrote {len(deck.cards)} cards to {out} (bank {deck.bank}). "
-               f"Practise them: drill quiz --bank-dir {out}", err=True)
 
 
 @export_app.command("markdown")
@@ -190,6 +136,5 @@ def new_bank(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
-    app.add_typer(import_app, name="import")
     app.command("config")(config_cmd)
     app.add_typer(new_app, name="new")
