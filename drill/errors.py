@@ -29,3 +29,10 @@ class NotFoundError(DrillError):
 
 class StoreError(DrillError):
     """The progress database cannot be opened, is locked, damaged or from a newer drill."""
+
+
+class DeckError(BankError):
+    """A fault in a deck or notes file being imported, located as FILE:LINE."""
+
+    def __init__(self, file: str, line: int, message: str):
+        super().__init__([(file, line, message)])

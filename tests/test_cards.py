@@ -138,3 +138,17 @@ def test_interviews_leave_cards_out(cards, mini_banks, monkeypatch):
     with Store() as store:
         items = plan(load_catalog(), Filters(banks=("flash", "mini")), store, 60, seed=3)
     assert items and all(i.question.kind != "card" for i in items)
+
+
+def test_cards_export_to_anki_text_and_the_markdown_guide(cards, tmp_path):
+    import csv
+
+    text = runner.invoke(app, ["export", "anki", "--bank", "flash"]).stdout
+    rows = csv.reader((line for line in text.splitlines() if not line.startswith("#")), delimiter="\t")
+    row = next(r for r in rows if r[0] == "flash/capital-france")
+    assert row[1].startswith("<p>What is the capital of <strong>France</strong>?</p>") and row[2] == "<p>Paris</p>"
+    assert row[3].split() == ["drill::flash", "geography"]
+    guide = tmp_path / "guide"
+    assert runner.invoke(app, ["export", "markdown", "--bank", "flash", "-o", str(guide)]).exit_code == 0
+    md = (guide / "flash.md").read_text(encoding="utf-8")
+    assert "What is the capital of **France**?" in md and "Paris" in md

@@ -34,8 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("drill.cli.progress", "Retention by topic, reviews per day, forecast."),
     "forget": ("drill.cli.progress", "Drop one card and its review history."),
     "optimize": ("drill.cli.progress", "Fit FSRS to your own reviews; schedule with the result."),
-    "export": ("drill.cli.share", "Export to Anki, a markdown study guide, or your progress."),
-    "import": ("drill.cli.imports", "Import progress from another machine."),
+    "export": ("drill.cli.share", "Export to Anki, a markdown guide, or your progress."),
+    "import": ("drill.cli.imports", "Import Anki decks, markdown notes, or progress."),
     "config": ("drill.cli.share", "Show the effective settings and their sources."),
     "new": ("drill.cli.share", "Create a starter bank."),
 }

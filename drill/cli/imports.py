@@ -1,15 +1,67 @@
-"""Bringing things in: progress from another machine."""
+"""Bringing things in: Anki decks and markdown notes as banks of self-rated cards, and
+progress from another machine."""
 
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from drill.cli.options import JsonOpt
 
-import_app = typer.Typer(help="Bring things in: review progress from another machine.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from drill.importers import Deck
+
+import_app = typer.Typer(help="Bring things in: Anki decks and markdown notes as banks of cards, "
+                         "review progress from another machine.", no_args_is_help=True)
+
+ImportFile = Annotated[Path, typer.Argument(help="The file to import.")]
+ImportOut = Annotated[Optional[Path], typer.Option("-o", "--output", help="The bank file to write "
+                                                   "(default: BANK.yaml here).")]
+ImportBank = Annotated[Optional[str], typer.Option("--bank", help="The bank's name (default: from the deck, "
+                                                   "title or file name). Keep it the same on re-import.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the bank file if it exists (a re-import).")]
+
+
+@import_app.command("anki")
+def import_anki(file: ImportFile, output: ImportOut = None, bank: ImportBank = None, force: ForceOpt = False) -> None:
+    """An Anki text export (.txt) or package (.apkg, .colpkg) as a bank of cards, ids from note GUIDs."""
+    from drill.importers.anki import read_anki
+
+    _write_deck(read_anki(file, _bank_name(bank)), output, force)
+
+
+@import_app.command("markdown")
+def import_markdown(file: ImportFile, output: ImportOut = None, bank: ImportBank = None,
+                    force: ForceOpt = False) -> None:
+    """Markdown notes ('Q: ...' then 'A: ...' lines) as a bank of cards."""
+    from drill.importers.markdown import read_markdown
+
+    _write_deck(read_markdown(file, _bank_name(bank)), output, force)
+
+
+def _bank_name(name: Optional[str]) -> Optional[str]:
+    from drill.bank import BANK_RE
+    from drill.errors import InputError
+
+    if name is not None and not BANK_RE.match(name):
+        raise InputError(f"bank name '{name}' must be lowercase letters, digits and dashes")
+    return name
+
+
+def _write_deck(deck: "Deck", output: Optional[Path], force: bool) -> None:
+    from drill.importers import write_bank
+
+    out = output or Path(f"{deck.bank}.yaml")
+    write_bank(deck, out, force=force)
+    for note in deck.skipped:
+        typer.echo(f"skipped {note}", err=True)
+    if deck.media:
+        shown = ", ".join(deck.media[:5]) + (", ..." if len(deck.media) > 5 else "")
+        typer.echo(f"Skipped {len(deck.media)} media files (drill shows no images or sounds): {shown}", err=True)
+    typer.echo(f"Wrote {len(deck.cards)} cards to {out} (bank {deck.bank}). "
+               f"Practise them: drill quiz --bank-dir {out}", err=True)
 
 
 @import_app.command("progress")

@@ -2,6 +2,7 @@
 
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,10 +16,21 @@ new_app = typer.Typer(help="Create things: a starter bank.", no_args_is_help=Tru
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace files that already exist.")]
 
 
+class AnkiFormat(str, Enum):
+    text = "text"
+    apkg = "apkg"
+
+
+ApkgOut = Annotated[Path, typer.Option("-o", "--output", help="The .apkg file to write.")]
+
+
 @export_app.command("anki")
 def export_anki(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout; "
+                                                   "drill.apkg for --format apkg).")] = None,
+    fmt: Annotated[AnkiFormat, typer.Option("--format", help="text: Anki's text import; apkg: a package "
+                                            "Anki opens on a double click.")] = AnkiFormat.text,
     force: ForceOpt = False,
 ) -> None:
     """Anki text-import file: one note per question, keyed on its id, HTML front and back."""
@@ -27,6 +39,9 @@ def export_anki(
     from drill.export.files import refuse_existing, write_text_atomic
     from drill.view.safe import printable
 
+    if fmt is AnkiFormat.apkg:
+        export_apkg(bank, topic, kind, id, bank_dir, output or Path("drill.apkg"), force)
+        return
     if output is not None:
         refuse_existing([output], force)  # before the work, not after it
     questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
@@ -37,6 +52,21 @@ def export_anki(
         write_text_atomic(output, text, force=force)
         typer.echo(printable(f"Wrote {len(questions)} notes to {output}. In Anki: File > Import.", one_line=True),
                    err=True)
+
+
+@export_app.command("apkg")
+def export_apkg(
+    bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
+    output: ApkgOut = Path("drill.apkg"), force: ForceOpt = False,
+) -> None:
+    """An Anki package: a deck per bank, note GUIDs = question ids, tags = topics, worked solutions."""
+    from drill.cli.context import catalog, filters
+    from drill.export.apkg import write_apkg
+    from drill.view.safe import printable
+
+    count = write_apkg(catalog(bank_dir).select(filters(bank, topic, kind, id)), output, force=force)
+    typer.echo(printable(f"Wrote {count} notes to {output}. Open it with Anki (double-click, or File > Import).",
+                         one_line=True), err=True)
 
 
 @export_app.command("markdown")
