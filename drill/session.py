@@ -8,6 +8,7 @@ confirms its rating, through the one ``Recorder`` hand-off.
 from __future__ import annotations
 
 import random
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Protocol, Sequence
@@ -179,22 +180,22 @@ def variant_item(q: Question, rng: random.Random) -> Item:
 def quiz_items(catalog: Catalog, filters: Filters, n: int, *, seed: int | None = None,
                variants: bool = False) -> list[Item]:
     rng = random.Random(seed)
-    questions = catalog.select(filters)
-    chosen = rng.sample(questions, min(n, len(questions)))
-    return [variant_item(q, rng) if variants else Item(q) for q in chosen]
+    selected = catalog.select(filters)  # a lazy sequence: sampling fetches only the chosen entries
+    chosen = rng.sample(selected, min(n, len(selected)))
+    return [variant_item(catalog.question(e), rng) if variants else Item(catalog.question(e)) for e in chosen]
 
 
 def review_items(catalog: Catalog, filters: Filters, store: Store, *, new_limit: int,
                  n: int | None = None, now: datetime | None = None) -> list[Item]:
     """Every due card (most overdue first), then new questions up to today's new-card limit."""
     now = now or store.clock()
-    selected = {q.id: q for q in catalog.select(filters)}
-    due = [selected[qid] for qid in store.due(now) if qid in selected]
+    selected = catalog.select(filters)
+    due = selected.having(store.due(now))
     known = store.known_ids()
     room = max(0, new_limit - store.new_introduced_on(study_day(now)))
-    new = [q for q in selected.values() if q.id not in known][:room]
-    items = [Item(q) for q in due + new]
-    return items[:n] if n is not None else items
+    new = list(islice((e for e in selected if e.id not in known), room))
+    entries = due + new
+    return [Item(catalog.question(e)) for e in (entries[:n] if n is not None else entries)]
 
 
 def iter_answers(stream: Iterable[str]) -> Iterator[str]:

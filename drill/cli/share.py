@@ -22,7 +22,7 @@ def export_anki(
     from drill.cli.context import catalog, filters
     from drill.export.anki import export
 
-    questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
+    questions = list(catalog(bank_dir).select(filters(bank, topic, kind, id)).questions())
     text = export(questions)
     if output is None:
         typer.echo(text, nl=False)
