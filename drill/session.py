@@ -11,12 +11,14 @@ import random
 from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
 
 from drill.bank import Question
 from drill.catalog import Catalog, Filters
-from drill.grading import Grade, grade
 from drill.store import Clock, Store, ReviewRecord, study_day, utc_now
+
+if TYPE_CHECKING:
+    from drill.grading import Grade
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class Session:
     def submit(self, text: str) -> Turn:
         item = self.current()
         assert item is not None and self.pending is None
+        from drill.grading import grade  # after the first card is on screen: it imports the stemmer
+
         g = grade(item.question, text, inputs=item.inputs)
         self.pending = Turn(item, text, g, g.proposed_rating(item.question.kind), self._elapsed_ms())
         return self.pending
@@ -133,6 +137,8 @@ class Session:
     def skip(self) -> Turn:
         item = self.current()
         assert item is not None and self.pending is None
+        from drill.grading import Grade
+
         g = Grade(0.0, False, misses=tuple(p.point for p in item.question.rubric))
         self.pending = Turn(item, "", g, 1, self._elapsed_ms(), skipped=True)
         return self.pending

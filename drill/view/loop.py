@@ -9,12 +9,11 @@ import json
 from typing import Any, Callable, Iterable, TextIO
 
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.text import Text
 
 from drill.ratings import RATINGS
 from drill.session import Item, Session, Turn, iter_answers
-from drill.view.questions import answer_block, feedback, question_panel, rating_prompt
+from drill.view.questions import Markdown, answer_block, feedback, question_panel, rating_prompt
 
 COMMANDS = "Empty line submits · :hint · :skip · :quit"
 CODE_COMMANDS = "A line --- submits · :hint · :skip · :quit"
