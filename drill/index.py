@@ -24,7 +24,7 @@ import pickle
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from drill import __version__
 from drill.bank import duplicate_faults, parse_bank_text
@@ -85,7 +85,7 @@ def _code_key() -> str:
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
     db.execute("PRAGMA synchronous = NORMAL")
     return db
 
@@ -135,63 +135,101 @@ def _remove(path: Path) -> None:
 
 
 @dataclass(frozen=True)
+class Job:
+    """A bank file to read and, unless its bytes are the ones already indexed, to parse. Workers
+    read the file themselves, so the parent never holds the text of a large bank."""
+
+    path: str  # resolved: the key of the file's row
+    shown: str  # as given: what faults and questions name
+    size: int  # at the parent's stat, for the progress bar
+    indexed: tuple[int, str] | None = None  # the file's row id and sha256, when it has a row
+
+
+@dataclass(frozen=True)
 class Parsed:
-    """One bank file parsed into index rows (each question's body already pickled), or its faults."""
+    """One bank file turned into index rows (each question's body already pickled), or its
+    faults, or ``same``: its bytes are the ones indexed (a file touched but not changed)."""
 
-    name: str
-    title: str
-    source: str
-    rows: tuple[tuple, ...]  # (position, id, ref, slug, bank, kind, topics, title, line, body)
-    faults: tuple[Fault, ...]
+    mtime_ns: int = 0
+    size: int = 0
+    sha256: str = ""
+    same: bool = False
+    name: str = ""
+    title: str = ""
+    source: str = ""
+    rows: tuple[tuple, ...] = ()  # (position, id, ref, slug, bank, kind, topics, title, line, body)
+    faults: tuple[Fault, ...] = ()
 
 
-def parse_file(text: str, file: str) -> Parsed:
-    """Parse and validate one file and turn its questions into index rows. Runs in a worker
-    process on a large cold load: the rows carry pickled bodies, so the parent only stores bytes."""
-    bank, faults = parse_bank_text(text, file)
+def index_file(job: Job) -> Parsed:
+    """Read, hash, parse and validate one file and turn its questions into index rows. Runs in
+    a worker process on a large cold load: the parent receives only rows of bytes to store."""
+    import hashlib  # only when a file changed
+
+    path = Path(job.shown)
+    try:
+        st = path.stat()  # before reading: a write after it shows as a change at the next load
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Parsed(faults=((job.shown, 0, f"cannot read: {exc.strerror}"),))
+    digest = hashlib.sha256(raw).hexdigest()
+    if job.indexed and job.indexed[1] == digest:
+        return Parsed(st.st_mtime_ns, st.st_size, digest, same=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Parsed(faults=((job.shown, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"),))
+    bank, faults = parse_bank_text(text, job.shown)
     if bank is None or faults:
-        return Parsed("", "", "", (), tuple(faults))
+        return Parsed(faults=tuple(faults))
     rows = tuple(
         (position, q.id, q.ref, q.slug, q.bank, q.kind, TOPIC_SEPARATOR.join(q.topics), q.title, q.line,
          pickle.dumps(q, protocol=pickle.HIGHEST_PROTOCOL))
         for position, q in enumerate(bank.questions)
     )
-    return Parsed(bank.name, bank.title, bank.source, rows, ())
+    return Parsed(st.st_mtime_ns, st.st_size, digest, False, bank.name, bank.title, bank.source, rows)
 
 
-def parse_many(jobs: list[tuple[str, str]], progress: Progress | None = None) -> list[Parsed]:
-    """parse_file of each (text, file), in order. A large cold load (a big bank's first run, or
-    a deleted cache) is spread over the CPUs: nearly all of its time is YAML parsing and
-    compiling every rubric pattern for validation, file by file and independent.
+def parse_many(jobs: list[Job], progress: Progress | None = None) -> Iterator[Parsed]:
+    """index_file of each job, in order, as each is done. A large cold load (a big bank's first
+    run, or a deleted cache) is spread over the CPUs: nearly all of its time is YAML parsing
+    and compiling every rubric pattern for validation, file by file and independent.
     ``progress`` hears the bytes parsed so far after each file."""
-    total = sum(len(text) for text, _ in jobs)
+    total = sum(job.size for job in jobs)
     done = 0
-    results: list[Parsed] = []
     workers = min(len(jobs), os.cpu_count() or 1)
+    results: Iterable[Parsed] = map(index_file, jobs)
+    pool = None
     if workers > 1 and total >= PARALLEL_BYTES:
         from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
 
         try:
-            with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
-                for (text, _), parsed in zip(jobs, pool.map(_parse_job, jobs)):
-                    results.append(parsed)
-                    done += len(text)
-                    if progress:
-                        progress(done, total)
-            return results
-        except (OSError, BrokenProcessPool):
-            results, done = [], 0  # no worker processes here (a sandbox, a frozen app): parse in this one
-    for text, file in jobs:
-        results.append(parse_file(text, file))
-        done += len(text)
-        if progress:
-            progress(done, total)
-    return results
+            pool = ProcessPoolExecutor(workers, initializer=_quiet_worker)
+            results = pool.map(index_file, jobs)
+        except OSError:
+            pass  # no worker processes here (a sandbox, a frozen app): parse in this one
+    try:
+        for job, parsed in zip(jobs, _serial_if_broken(results, jobs)):
+            done += job.size
+            if progress:
+                progress(done, total)
+            yield parsed
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
-def _parse_job(job: tuple[str, str]) -> Parsed:
-    return parse_file(*job)
+def _serial_if_broken(results: Iterable[Parsed], jobs: list[Job]) -> Iterator[Parsed]:
+    """The workers' results, or, when the pool cannot start its processes, the rest parsed here."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    given = 0
+    try:
+        for parsed in results:
+            given += 1
+            yield parsed
+    except (OSError, BrokenProcessPool):
+        yield from map(index_file, jobs[given:])
 
 
 def _quiet_worker() -> None:
@@ -204,22 +242,9 @@ def _quiet_worker() -> None:
 # --- bringing the index up to date --------------------------------------------------------
 
 
-@dataclass
-class _Job:
-    """A file that must be parsed, with what its files row will record."""
-
-    path: str
-    shown: str
-    mtime_ns: int
-    size: int
-    sha256: str
-    text: str
-
-
 def _stale(db: sqlite3.Connection, files: Iterable[Path]) -> list:
-    """Each file in order: its files row id when the index holds it fresh, a job to parse it,
-    or the fault saying why it cannot be read. Touched files whose bytes are unchanged only get
-    their new mtime recorded."""
+    """Each file in order: its row id when the index holds it fresh (same path, mtime and size),
+    a job to read it, or the fault saying why it cannot be read."""
     rows = {r[1]: r for r in db.execute("SELECT id, path, shown, mtime_ns, size, sha256 FROM files")}
     order: list = []
     for path in files:
@@ -232,25 +257,8 @@ def _stale(db: sqlite3.Connection, files: Iterable[Path]) -> list:
         row = rows.get(key)
         if row and row[2] == shown and row[3] == st.st_mtime_ns and row[4] == st.st_size:
             order.append(row[0])
-            continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            order.append((shown, 0, f"cannot read: {exc.strerror}"))
-            continue
-        import hashlib  # only when a file changed
-
-        digest = hashlib.sha256(raw).hexdigest()
-        if row and row[2] == shown and row[5] == digest:
-            db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE id = ?", (st.st_mtime_ns, st.st_size, row[0]))
-            order.append(row[0])
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            order.append((shown, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-            continue
-        order.append(_Job(key, shown, st.st_mtime_ns, st.st_size, digest, text))
+        else:
+            order.append(Job(key, shown, st.st_size, (row[0], row[5]) if row and row[2] == shown else None))
     return order
 
 
@@ -266,7 +274,7 @@ def _forget(db: sqlite3.Connection, path: str) -> None:
     db.execute("DELETE FROM files WHERE id = ?", row)
 
 
-def _store(db: sqlite3.Connection, job: _Job, parsed: Parsed) -> int:
+def _store(db: sqlite3.Connection, job: Job, parsed: Parsed) -> int:
     """Index one clean file in its own transaction; returns its files row id."""
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -274,8 +282,8 @@ def _store(db: sqlite3.Connection, job: _Job, parsed: Parsed) -> int:
         file_id = db.execute(
             "INSERT INTO files (path, shown, mtime_ns, size, sha256, bank, title, source, count)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (job.path, job.shown, job.mtime_ns, job.size, job.sha256, parsed.name, parsed.title, parsed.source,
-             len(parsed.rows)),
+            (job.path, job.shown, parsed.mtime_ns, parsed.size, parsed.sha256, parsed.name, parsed.title,
+             parsed.source, len(parsed.rows)),
         ).lastrowid
         first = db.execute("SELECT COALESCE(MAX(pk), 0) + 1 FROM questions").fetchone()[0]
         db.executemany(
@@ -341,8 +349,7 @@ def load_catalog_from(files: Iterable[Path], progress: Progress | None = None) -
 
 def _load(db: sqlite3.Connection, files: Iterable[Path], progress: Progress | None) -> Catalog:
     order = _stale(db, files)
-    jobs = [item for item in order if isinstance(item, _Job)]
-    parsed = iter(parse_many([(j.text, j.shown) for j in jobs], progress))
+    parsed = parse_many([item for item in order if isinstance(item, Job)], progress)
     ids: list[int] = []
     faults: list[Fault] = []
     for item in order:  # in file order, so faults are reported as the files come
@@ -357,6 +364,10 @@ def _load(db: sqlite3.Connection, files: Iterable[Path], progress: Progress | No
                 db.execute("BEGIN IMMEDIATE")
                 _forget(db, item.path)
                 db.execute("COMMIT")
+            elif result.same and item.indexed:  # touched, same bytes: only the new mtime is recorded
+                db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE id = ?",
+                           (result.mtime_ns, result.size, item.indexed[0]))
+                ids.append(item.indexed[0])
             else:
                 ids.append(_store(db, item, result))
     _prune(db, ids)

@@ -221,15 +221,16 @@ def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tm
             super().__init__(*args, **kwargs)
 
     files = _many_banks(tmp_path)
-    jobs = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
-    serial = drill.index.parse_many(jobs)
+    jobs = [drill.index.Job(str(f.resolve()), str(f), f.stat().st_size) for f in files]
+    serial = list(drill.index.parse_many(jobs))
+    assert [len(p.rows) for p in serial] == [1] * 5
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
     reported = []
-    assert drill.index.parse_many(jobs, lambda done, total: reported.append((done, total))) == serial
+    assert list(drill.index.parse_many(jobs, lambda done, total: reported.append((done, total)))) == serial
     assert pools == [2]
-    total = sum(len(text) for text, _ in jobs)
+    total = sum(f.stat().st_size for f in files)
     assert reported[-1] == (total, total) and len(reported) == len(jobs)
     cat = load_catalog_from(files)
     assert [f.name for f in cat.bank_files] == [f"b{i}" for i in range(5)]  # file order, whoever parsed them
