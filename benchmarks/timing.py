@@ -50,12 +50,43 @@ def _run_once(cmd: Sequence[str], env: Mapping[str, str], cwd: str) -> tuple[flo
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def _run_until(cmd: Sequence[str], env: Mapping[str, str], cwd: str, marker: bytes) -> tuple[float, float]:
+    """Wall and CPU seconds of a process in a pseudo-terminal until ``marker`` appears on its
+    screen (what the user waits for, such as the first question of an interactive quiz); the
+    process is then stopped."""
+    import pty
+    import select
+    import signal
+
+    main_fd, child_fd = pty.openpty()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=dict(env), cwd=cwd, stdin=child_fd, stdout=child_fd, stderr=child_fd,
+                            start_new_session=True)
+    os.close(child_fd)
+    seen = b""
+    try:
+        while marker not in seen:
+            ready, _, _ = select.select([main_fd], [], [], 30)
+            chunk = os.read(main_fd, 65536) if ready else b""
+            if not chunk:
+                raise RuntimeError(f"no {marker!r} on screen: {seen.decode(errors='replace')[-200:]!r}")
+            seen += chunk
+        wall = time.perf_counter() - start
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        os.close(main_fd)
+    return wall, usage.ru_utime + usage.ru_stime
+
+
 @dataclass(frozen=True)
 class Case:
-    """One command line to time, with its own environment."""
+    """One command line to time, with its own environment; with ``until``, it runs in a
+    pseudo-terminal and is timed until that text appears on its screen."""
 
     cmd: tuple[str, ...]
     env: Mapping[str, str]
+    until: str | None = None
 
 
 def interleaved(cases: Mapping[str, Case], *, runs: int, cwd: str, warmup: int = 1) -> dict[str, Timed]:
@@ -72,7 +103,11 @@ def interleaved(cases: Mapping[str, Case], *, runs: int, cwd: str, warmup: int =
             if name in errors:
                 continue
             try:
-                wall, used = _run_once(cases[name].cmd, cases[name].env, cwd)
+                case = cases[name]
+                if case.until:
+                    wall, used = _run_until(case.cmd, case.env, cwd, case.until.encode())
+                else:
+                    wall, used = _run_once(case.cmd, case.env, cwd)
             except RuntimeError as exc:
                 errors[name] = str(exc)
                 continue

@@ -557,21 +557,26 @@ def read_bank_file(path: Path) -> tuple[Bank | None, list[tuple[str, int, str]]]
 
 def check_duplicates(banks: Iterable[Bank]) -> list[tuple[str, int, str]]:
     """Ids and refs must be unique across every loaded bank: progress and look-ups key on them."""
+    return duplicate_faults(q for bank in banks for q in bank.questions)
+
+
+def duplicate_faults(questions: Iterable[Any]) -> list[tuple[str, int, str]]:
+    """check_duplicates over anything with id, ref, file and line: the bank index checks its
+    rows without unpickling a question."""
     faults = []
-    ids: dict[str, Question] = {}
-    refs: dict[str, Question] = {}
-    for bank in banks:
-        for q in bank.questions:
-            if q.id in ids:
-                first = ids[q.id]
-                faults.append((q.file, q.line, f"duplicate id {q.id} (first at {first.file}:{first.line})"))
-            else:
-                ids[q.id] = q
-            if q.ref and q.ref in refs:
-                first = refs[q.ref]
-                faults.append((q.file, q.line, f"duplicate ref {q.ref} (first at {first.file}:{first.line})"))
-            elif q.ref:
-                refs[q.ref] = q
+    ids: dict[str, Any] = {}
+    refs: dict[str, Any] = {}
+    for q in questions:
+        if q.id in ids:
+            first = ids[q.id]
+            faults.append((q.file, q.line, f"duplicate id {q.id} (first at {first.file}:{first.line})"))
+        else:
+            ids[q.id] = q
+        if q.ref and q.ref in refs:
+            first = refs[q.ref]
+            faults.append((q.file, q.line, f"duplicate ref {q.ref} (first at {first.file}:{first.line})"))
+        elif q.ref:
+            refs[q.ref] = q
     return faults
 
 

@@ -1,10 +1,17 @@
-"""The bank index cache: parsed banks kept between runs, never stale.
+"""The bank index: parsed banks kept between runs in one SQLite file, never stale.
 
-Parsing YAML is the slowest part of start-up with large banks, so each clean file's parsed
-``Bank`` is pickled in the user cache directory together with the file's mtime, size and
-content hash. A file whose mtime or size changed is read again; if its hash is unchanged the
-cached bank is reused, otherwise it is re-parsed. Faulty files are never cached, so their
-faults are reported every time. The cache can be deleted at any time.
+Why SQLite and not one pickle of the catalog: a command needs a handful of questions (one
+card, one ``show``), and unpickling every question of every bank made its cost grow with the
+banks. The index holds a row per bank file (path, mtime, size, sha256) and a row per question
+with what listing and filtering read (id, ref, bank, kind, topics, title, file, line,
+position); each question's parsed body is pickled in its own row and read only when a
+command asks for that question (drill.catalog does the reading).
+
+A file whose mtime or size changed is read again; if its hash is unchanged its rows are kept,
+otherwise that file alone is re-parsed. Faulty files are never indexed, so their faults are
+reported every time. The index is keyed on drill's version, its format and the question
+model's code, so a change of code never reads bodies pickled by another; a damaged or foreign
+file is replaced, and the whole cache can be deleted at any time.
 
 A cold load of a large bank (its first run, or after the cache was deleted) parses its files
 in worker processes, one file each, since parsing and validating them is independent work.
@@ -12,95 +19,217 @@ in worker processes, one file each, since parsing and validating them is indepen
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from drill import __version__
-from drill.bank import Bank, bank_files, check_duplicates, parse_bank_text
-from drill.catalog import Catalog
+from drill.bank import duplicate_faults, parse_bank_text
+from drill.catalog import BankFile, Catalog
 from drill.errors import BankError
 from drill.paths import cache_dir
 
-CACHE_FORMAT = 2  # 2: rubric opposites, examples with their lines
-
-
-@dataclass
-class _Entry:
-    mtime_ns: int
-    size: int
-    sha256: str
-    bank: Bank
-
-
-def _cache_file() -> Path:
-    return cache_dir() / f"banks-v{CACHE_FORMAT}-{__version__}.pickle"
-
-
-def _read_cache(path: Path) -> dict[str, _Entry]:
-    # The cache is one large tree of objects that live as long as the process: collecting
-    # while it loads, or scanning it again at every later collection, only costs time.
-    gc.disable()
-    try:
-        with path.open("rb") as fh:
-            data = pickle.load(fh)
-        return data if isinstance(data, dict) else {}
-    except Exception:  # a missing, truncated or foreign cache is simply rebuilt
-        return {}
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
-def _write_cache(path: Path, entries: dict[str, _Entry]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache directory only costs speed
-
-
-@dataclass
-class _Parse:
-    """A file that must be parsed, with what its cache entry will record."""
-
-    key: str
-    mtime_ns: int
-    size: int
-    sha256: str
-    text: str
-    file: str
-
-
+FORMAT = 2
 # Below this much YAML, starting worker processes costs more than it saves.
 PARALLEL_BYTES = 1_000_000
+TOPIC_SEPARATOR = "\x1f"  # the ASCII unit separator: no topic name contains it
+
+Fault = tuple[str, int, str]
+Progress = Callable[[int, int], None]  # (bytes parsed so far, bytes to parse)
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, shown TEXT NOT NULL,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+    bank TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL, count INTEGER NOT NULL);
+CREATE TABLE questions (
+    pk INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, position INTEGER NOT NULL,
+    id TEXT NOT NULL, ref TEXT NOT NULL, slug TEXT NOT NULL, bank TEXT NOT NULL, kind TEXT NOT NULL,
+    topics TEXT NOT NULL, title TEXT NOT NULL, line INTEGER NOT NULL);
+CREATE UNIQUE INDEX questions_order ON questions (file_id, position);
+CREATE INDEX questions_id ON questions (id);
+CREATE INDEX questions_ref ON questions (ref COLLATE NOCASE);
+CREATE INDEX questions_slug ON questions (slug);
+CREATE INDEX questions_kind ON questions (kind, file_id);
+CREATE TABLE topics (question INTEGER NOT NULL, topic TEXT NOT NULL);
+CREATE INDEX topics_topic ON topics (topic, question);
+CREATE TABLE bodies (question INTEGER PRIMARY KEY, body BLOB NOT NULL);
+-- sets of files (ids and hashes) whose ids and refs were found unique together
+CREATE TABLE checked (files TEXT PRIMARY KEY);
+"""
 
 
-def parse_many(jobs: list[tuple[str, str]]) -> list[tuple[Bank | None, list[tuple[str, int, str]]]]:
-    """parse_bank_text of each (text, file), in order. A large cold load (a big bank's first
+def index_path() -> Path:
+    return cache_dir() / "index.sqlite3"
+
+
+def _code_key() -> str:
+    """What the pickled bodies depend on: drill's version, this format, and the question
+    model's module (its mtime and size), so that an edited drill/bank.py in a checkout, or
+    another helper's new Question field, never unpickles a body written by older code."""
+    import drill.bank
+
+    try:
+        st = os.stat(drill.bank.__file__)
+        model = f"{st.st_mtime_ns}:{st.st_size}"
+    except (OSError, TypeError):
+        model = "?"
+    return f"{FORMAT}:{__version__}:{model}"
+
+
+# --- the database --------------------------------------------------------------------------
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+def _create(db: sqlite3.Connection, key: str) -> None:
+    db.execute("PRAGMA journal_mode = WAL")  # readers never wait for another drill's write
+    db.executescript(SCHEMA)
+    db.execute("INSERT INTO meta VALUES ('code', ?)", (key,))
+
+
+def _open() -> sqlite3.Connection:
+    """The index file, created when missing, replaced when damaged, foreign or written by other
+    code; an in-memory index when the cache directory cannot be written (that costs only speed)."""
+    path, key = index_path(), _code_key()
+    for _ in range(2):
+        try:
+            if path.exists():
+                db = _connect(path)
+                try:
+                    found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+                except sqlite3.DatabaseError:
+                    found = None
+                if found == (key,):
+                    return db
+                db.close()
+                _remove(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = _connect(path)
+            _create(db, key)
+            return db
+        except (OSError, sqlite3.Error):
+            _remove(path)
+    db = _connect(":memory:")
+    _create(db, key)
+    return db
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """A bank file to read and, unless its bytes are the ones already indexed, to parse. Workers
+    read the file themselves, so the parent never holds the text of a large bank."""
+
+    path: str  # resolved: the key of the file's row
+    shown: str  # as given: what faults and questions name
+    size: int  # at the parent's stat, for the progress bar
+    indexed: tuple[int, str] | None = None  # the file's row id and sha256, when it has a row
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One bank file turned into index rows (each question's body already pickled), or its
+    faults, or ``same``: its bytes are the ones indexed (a file touched but not changed)."""
+
+    mtime_ns: int = 0
+    size: int = 0
+    sha256: str = ""
+    same: bool = False
+    name: str = ""
+    title: str = ""
+    source: str = ""
+    rows: tuple[tuple, ...] = ()  # (position, id, ref, slug, bank, kind, topics, title, line, body)
+    faults: tuple[Fault, ...] = ()
+
+
+def index_file(job: Job) -> Parsed:
+    """Read, hash, parse and validate one file and turn its questions into index rows. Runs in
+    a worker process on a large cold load: the parent receives only rows of bytes to store."""
+    import hashlib  # only when a file changed
+
+    path = Path(job.shown)
+    try:
+        st = path.stat()  # before reading: a write after it shows as a change at the next load
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Parsed(faults=((job.shown, 0, f"cannot read: {exc.strerror}"),))
+    digest = hashlib.sha256(raw).hexdigest()
+    if job.indexed and job.indexed[1] == digest:
+        return Parsed(st.st_mtime_ns, st.st_size, digest, same=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Parsed(faults=((job.shown, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"),))
+    bank, faults = parse_bank_text(text, job.shown)
+    if bank is None or faults:
+        return Parsed(faults=tuple(faults))
+    rows = tuple(
+        (position, q.id, q.ref, q.slug, q.bank, q.kind, TOPIC_SEPARATOR.join(q.topics), q.title, q.line,
+         pickle.dumps(q, protocol=pickle.HIGHEST_PROTOCOL))
+        for position, q in enumerate(bank.questions)
+    )
+    return Parsed(st.st_mtime_ns, st.st_size, digest, False, bank.name, bank.title, bank.source, rows)
+
+
+def parse_many(jobs: list[Job], progress: Progress | None = None) -> Iterator[Parsed]:
+    """index_file of each job, in order, as each is done. A large cold load (a big bank's first
     run, or a deleted cache) is spread over the CPUs: nearly all of its time is YAML parsing
-    and compiling every rubric pattern for validation, file by file and independent."""
+    and compiling every rubric pattern for validation, file by file and independent.
+    ``progress`` hears the bytes parsed so far after each file."""
+    total = sum(job.size for job in jobs)
+    done = 0
     workers = min(len(jobs), os.cpu_count() or 1)
-    if workers > 1 and sum(len(text) for text, _ in jobs) >= PARALLEL_BYTES:
+    results: Iterable[Parsed] = map(index_file, jobs)
+    pool = None
+    if workers > 1 and total >= PARALLEL_BYTES:
         from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
 
         try:
-            with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
-                return list(pool.map(_parse_job, jobs))
-        except (OSError, BrokenProcessPool):
+            pool = ProcessPoolExecutor(workers, initializer=_quiet_worker)
+            results = pool.map(index_file, jobs)
+        except OSError:
             pass  # no worker processes here (a sandbox, a frozen app): parse in this one
-    return [parse_bank_text(text, file) for text, file in jobs]
+    try:
+        for job, parsed in zip(jobs, _serial_if_broken(results, jobs)):
+            done += job.size
+            if progress:
+                progress(done, total)
+            yield parsed
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
-def _parse_job(job: tuple[str, str]) -> tuple[Bank | None, list[tuple[str, int, str]]]:
-    return parse_bank_text(*job)
+def _serial_if_broken(results: Iterable[Parsed], jobs: list[Job]) -> Iterator[Parsed]:
+    """The workers' results, or, when the pool cannot start its processes, the rest parsed here."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    given = 0
+    try:
+        for parsed in results:
+            given += 1
+            yield parsed
+    except (OSError, BrokenProcessPool):
+        yield from map(index_file, jobs[given:])
 
 
 def _quiet_worker() -> None:
@@ -110,67 +239,161 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def load_banks_cached(files: Iterable[Path]) -> list[Bank]:
-    cache_path = _cache_file()
-    cached = _read_cache(cache_path)
-    fresh: dict[str, _Entry] = {}
-    # In file order: a bank from the cache, a file to parse, or why a file could not be read.
-    found: list[Bank | _Parse | tuple[str, int, str]] = []
-    changed = False
+# --- bringing the index up to date --------------------------------------------------------
+
+
+def _stale(db: sqlite3.Connection, files: Iterable[Path]) -> list:
+    """Each file in order: its row id when the index holds it fresh (same path, mtime and size),
+    a job to read it, or the fault saying why it cannot be read."""
+    rows = {r[1]: r for r in db.execute("SELECT id, path, shown, mtime_ns, size, sha256 FROM files")}
+    order: list = []
     for path in files:
-        key = str(path.resolve())
+        key, shown = str(path.resolve()), str(path)
         try:
             st = path.stat()
         except OSError as exc:
-            found.append((str(path), 0, f"cannot read: {exc.strerror}"))
+            order.append((shown, 0, f"cannot read: {exc.strerror}"))
             continue
-        entry = cached.get(key)
-        if entry and entry.mtime_ns == st.st_mtime_ns and entry.size == st.st_size and entry.bank.file == str(path):
-            fresh[key] = entry
-            found.append(entry.bank)
-            continue
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            found.append((str(path), 0, f"cannot read: {exc.strerror}"))
-            continue
-        import hashlib  # only when a file changed
+        row = rows.get(key)
+        if row and row[2] == shown and row[3] == st.st_mtime_ns and row[4] == st.st_size:
+            order.append(row[0])
+        else:
+            order.append(Job(key, shown, st.st_size, (row[0], row[5]) if row and row[2] == shown else None))
+    return order
 
-        digest = hashlib.sha256(raw).hexdigest()
-        changed = True
-        if entry and entry.sha256 == digest and entry.bank.file == str(path):
-            fresh[key] = _Entry(st.st_mtime_ns, st.st_size, digest, entry.bank)
-            found.append(entry.bank)
-            continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            found.append((str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-            continue
-        found.append(_Parse(key, st.st_mtime_ns, st.st_size, digest, text, str(path)))
-    parsed = iter(parse_many([(job.text, job.file) for job in found if isinstance(job, _Parse)]))
-    banks: list[Bank] = []
-    faults: list[tuple[str, int, str]] = []
-    for job in found:
-        if isinstance(job, Bank):
-            banks.append(job)
-            continue
-        if isinstance(job, tuple):
-            faults.append(job)
-            continue
-        bank, bank_faults = next(parsed)
-        faults += bank_faults
-        if bank is not None and not bank_faults:
-            fresh[job.key] = _Entry(job.mtime_ns, job.size, job.sha256, bank)
-            banks.append(bank)
-    faults += check_duplicates(banks)
+
+def _forget(db: sqlite3.Connection, path: str) -> None:
+    """Drop a file's rows: it changed, became faulty, or no longer exists."""
+    row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+    if row is None:
+        return
+    questions = "SELECT pk FROM questions WHERE file_id = ?"
+    db.execute(f"DELETE FROM bodies WHERE question IN ({questions})", row)
+    db.execute(f"DELETE FROM topics WHERE question IN ({questions})", row)
+    db.execute("DELETE FROM questions WHERE file_id = ?", row)
+    db.execute("DELETE FROM files WHERE id = ?", row)
+
+
+def _store(db: sqlite3.Connection, job: Job, parsed: Parsed) -> int:
+    """Index one clean file in its own transaction; returns its files row id."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        _forget(db, job.path)
+        file_id = db.execute(
+            "INSERT INTO files (path, shown, mtime_ns, size, sha256, bank, title, source, count)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (job.path, job.shown, parsed.mtime_ns, parsed.size, parsed.sha256, parsed.name, parsed.title,
+             parsed.source, len(parsed.rows)),
+        ).lastrowid
+        first = db.execute("SELECT COALESCE(MAX(pk), 0) + 1 FROM questions").fetchone()[0]
+        db.executemany(
+            "INSERT INTO questions (pk, file_id, position, id, ref, slug, bank, kind, topics, title, line)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ((first + i, file_id, *row[:9]) for i, row in enumerate(parsed.rows)),
+        )
+        db.executemany("INSERT INTO bodies VALUES (?, ?)", ((first + i, row[9]) for i, row in enumerate(parsed.rows)))
+        db.executemany("INSERT INTO topics VALUES (?, ?)", (
+            (first + i, topic) for i, row in enumerate(parsed.rows) for topic in row[6].split(TOPIC_SEPARATOR) if topic))
+        db.execute("DELETE FROM checked")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return file_id
+
+
+def _prune(db: sqlite3.Connection, loaded: list[int]) -> None:
+    """Drop the rows of files that no longer exist, so deleted banks do not pile up (a file
+    only left out of this run, such as another --bank-dir, keeps its rows)."""
+    keep = set(loaded)
+    gone = [path for i, path in db.execute("SELECT id, path FROM files") if i not in keep and not os.path.exists(path)]
+    for path in gone:
+        db.execute("BEGIN IMMEDIATE")
+        _forget(db, path)
+        db.execute("DELETE FROM checked")
+        db.execute("COMMIT")
+
+
+class _Raced(Exception):
+    """Another drill re-indexed a file between this one's look and its read: read again."""
+
+
+def _bank_files(db: sqlite3.Connection, ids: list[int]) -> list[BankFile]:
+    found = {r[0]: BankFile(*r) for r in db.execute(
+        f"SELECT id, bank, title, source, shown, count FROM files WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    if len(found) < len(set(ids)):
+        raise _Raced
+    return [found[i] for i in ids]
+
+
+def _check_unique(db: sqlite3.Connection, catalog: Catalog) -> list[Fault]:
+    """Ids and refs must be unique across the loaded files. Checked only for a set of files
+    (and contents) not checked before, so a warm start does not read every row."""
+    ids = [f.key for f in catalog.bank_files]
+    hashes = dict(db.execute(f"SELECT id, sha256 FROM files WHERE id IN ({','.join('?' * len(ids))})", ids))
+    signature = " ".join(f"{i}:{hashes[i]}" for i in sorted(ids))
+    if db.execute("SELECT 1 FROM checked WHERE files = ?", (signature,)).fetchone():
+        return []
+    faults = duplicate_faults(catalog.entries())
+    if not faults:
+        db.execute("INSERT OR IGNORE INTO checked VALUES (?)", (signature,))
+    return faults
+
+
+def load_catalog_from(files: Iterable[Path], progress: Progress | None = None) -> Catalog:
+    """The catalog of these files through the index: re-parses only files that changed, and
+    raises BankError listing every fault (faulty files stay out of the index)."""
+    db = _open()
+    files = list(files)
+    try:
+        for _ in range(5):
+            try:
+                return _load(db, files, progress)
+            except _Raced:
+                continue
+        return _load(db, files, progress)
+    except (sqlite3.OperationalError, _Raced):  # another writer held the index too long, or the disk is full
+        db.close()
+        db = _connect(":memory:")
+        _create(db, _code_key())
+        return _load(db, files, progress)
+
+
+def _load(db: sqlite3.Connection, files: Iterable[Path], progress: Progress | None) -> Catalog:
+    order = _stale(db, files)
+    parsed = parse_many([item for item in order if isinstance(item, Job)], progress)
+    ids: list[int] = []
+    faults: list[Fault] = []
+    for item in order:  # in file order, so faults are reported as the files come
+        if isinstance(item, int):
+            ids.append(item)
+        elif isinstance(item, tuple):
+            faults.append(item)
+        else:
+            result = next(parsed)
+            if result.faults:
+                faults += result.faults
+                db.execute("BEGIN IMMEDIATE")
+                _forget(db, item.path)
+                db.execute("COMMIT")
+            elif result.same and item.indexed:  # touched, same bytes: only the new mtime is recorded
+                db.execute("UPDATE files SET mtime_ns = ?, size = ? WHERE id = ?",
+                           (result.mtime_ns, result.size, item.indexed[0]))
+                ids.append(item.indexed[0])
+            else:
+                ids.append(_store(db, item, result))
+    _prune(db, ids)
+    catalog = Catalog(db, _bank_files(db, ids))
+    faults += _check_unique(db, catalog)
     if faults:
+        db.close()
         raise BankError(faults)
-    if changed or fresh.keys() != cached.keys():
-        _write_cache(cache_path, fresh)  # only what this run loaded: no stale banks slowing every start
-    return banks
+    return catalog
 
 
-def load_catalog(extra: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
-    """Built-in banks, DRILL_BANKS and the given directories, through the cache."""
-    return Catalog(load_banks_cached(bank_files(extra)))
+def load_catalog(extra: Iterable[str | os.PathLike[str]] = (), progress: Progress | None = None) -> Catalog:
+    """Built-in banks, DRILL_BANKS and the given directories, through the index."""
+    from drill.bank import bank_files
+
+    return load_catalog_from(bank_files(extra), progress)
+

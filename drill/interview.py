@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from drill.bank import Question
-from drill.catalog import Catalog, Filters
+from drill.catalog import Catalog, Entry, Filters
 from drill.session import Item, Session, variant_item
 from drill.store import Store
 
@@ -26,7 +25,7 @@ def topic_scores(store: Store) -> dict[str, tuple[float, int]]:
     return {qid: (float(avg), n) for qid, avg, n in rows}
 
 
-def weakness(q: Question, by_question: dict[str, tuple[float, int]], by_topic: dict[str, float]) -> float:
+def weakness(q: Entry, by_question: dict[str, tuple[float, int]], by_topic: dict[str, float]) -> float:
     """Sampling weight: 1 for a topic never missed, up to 4 for one always missed; unseen 2."""
     rates = [by_topic[t] for t in q.topics if t in by_topic]
     if q.id in by_question:
@@ -38,16 +37,16 @@ def weakness(q: Question, by_question: dict[str, tuple[float, int]], by_topic: d
 
 def plan(catalog: Catalog, filters: Filters, store: Store, minutes: float, seed: int) -> list[Item]:
     rng = random.Random(seed)
-    pool = [q for q in catalog.select(filters) if q.kind not in ("choice", "card")]  # cards are self-rated
+    pool = [e for e in catalog.select(filters) if e.kind not in ("choice", "card")]  # cards are self-rated
     by_q = topic_scores(store)
     topic_acc: dict[str, list[float]] = {}
-    for q in catalog.questions:
+    for q in catalog.entries():
         if q.id in by_q:
             for t in q.topics:
                 topic_acc.setdefault(t, []).append(by_q[q.id][0])
     by_topic = {t: sum(v) / len(v) for t, v in topic_acc.items()}
     n = max(1, min(len(pool), round(minutes / MINUTES_PER_QUESTION)))
-    chosen: list[Question] = []
+    chosen: list[Entry] = []
     weights = [weakness(q, by_q, by_topic) for q in pool]
     # one of each kind first, so the mix is real, then weighted draws without replacement
     for kind in ("concept", "exercise", "code"):
@@ -61,7 +60,7 @@ def plan(catalog: Catalog, filters: Filters, store: Store, minutes: float, seed:
         chosen.append(pool[i])
         weights[i] = 0.0
     rng.shuffle(chosen)
-    return [variant_item(q, rng) for q in chosen]
+    return [variant_item(catalog.question(e), rng) for e in chosen]
 
 
 @dataclass(frozen=True)

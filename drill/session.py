@@ -10,12 +10,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from drill.bank import Question
 from drill.catalog import Catalog, Filters
-from drill.grading import Grade, grade
 from drill.store import Clock, Store, ReviewRecord, study_day, utc_now
+
+if TYPE_CHECKING:
+    from drill.grading import Grade
 
 
 @dataclass(frozen=True)
@@ -89,9 +92,9 @@ class Summary:
 class Session:
     def __init__(self, items: Sequence[Item], recorder: Recorder | None = None, *, clock: Clock = utc_now,
                  deadline: datetime | None = None, hints: bool = True,
-                 grader: Callable[..., Grade] = grade):
+                 grader: Callable[..., Grade] | None = None):
         self.items = list(items)
-        self.grader = grader  # drill.grading.grade, or a Grader that may ask a language model
+        self.grader = grader  # a Grader that may ask a language model; None: drill.grading.grade
         self.recorder = recorder
         self.clock = clock
         self.deadline = deadline  # a timed interview: no new question once it has passed
@@ -137,8 +140,14 @@ class Session:
         item = self.current()
         assert item is not None and self.pending is None
         if item.question.kind == "card":  # self-rated: nothing to grade or propose, the rating decides
+            from drill.grading import Grade
+
             self.pending = Turn(item, text, Grade(0.0, False), 0, self._elapsed_ms())
             return self.pending
+        if self.grader is None:
+            from drill.grading import grade  # after the first card is on screen: it imports the stemmer
+
+            self.grader = grade
         g = self.grader(item.question, text, inputs=item.inputs)
         self.pending = Turn(item, text, g, g.proposed_rating(item.question.kind), self._elapsed_ms())
         return self.pending
@@ -146,6 +155,8 @@ class Session:
     def skip(self) -> Turn:
         item = self.current()
         assert item is not None and self.pending is None
+        from drill.grading import Grade
+
         g = Grade(0.0, False, misses=tuple(p.point for p in item.question.rubric))
         self.pending = Turn(item, "", g, 1, self._elapsed_ms(), skipped=True)
         return self.pending
@@ -186,6 +197,8 @@ def self_rated(rating: int) -> Grade:
     """A card's grade is its rating: Hard or better recalled it (as Anki counts a pass), so
     retention and the summary treat cards like graded questions."""
     recalled = rating > 1
+    from drill.grading import Grade
+
     return Grade(1.0 if recalled else 0.0, recalled)
 
 
@@ -210,22 +223,22 @@ def variant_item(q: Question, rng: random.Random) -> Item:
 def quiz_items(catalog: Catalog, filters: Filters, n: int, *, seed: int | None = None,
                variants: bool = False) -> list[Item]:
     rng = random.Random(seed)
-    questions = catalog.select(filters)
-    chosen = rng.sample(questions, min(n, len(questions)))
-    return [variant_item(q, rng) if variants else Item(q) for q in chosen]
+    selected = catalog.select(filters)  # a lazy sequence: sampling fetches only the chosen entries
+    chosen = rng.sample(selected, min(n, len(selected)))
+    return [variant_item(catalog.question(e), rng) if variants else Item(catalog.question(e)) for e in chosen]
 
 
 def review_items(catalog: Catalog, filters: Filters, store: Store, *, new_limit: int,
                  n: int | None = None, now: datetime | None = None) -> list[Item]:
     """Every due card (most overdue first), then new questions up to today's new-card limit."""
     now = now or store.clock()
-    selected = {q.id: q for q in catalog.select(filters)}
-    due = [selected[qid] for qid in store.due(now) if qid in selected]
+    selected = catalog.select(filters)
+    due = selected.having(store.due(now))
     known = store.known_ids()
     room = max(0, new_limit - store.new_introduced_on(study_day(now)))
-    new = [q for q in selected.values() if q.id not in known][:room]
-    items = [Item(q) for q in due + new]
-    return items[:n] if n is not None else items
+    new = list(islice((e for e in selected if e.id not in known), room))
+    entries = due + new
+    return [Item(catalog.question(e)) for e in (entries[:n] if n is not None else entries)]
 
 
 def iter_answers(stream: Iterable[str]) -> Iterator[str]:

@@ -88,7 +88,7 @@ class _Counts:
 
 def _counts(store: Store, catalog: Catalog, new_limit: int, now: datetime) -> _Counts:
     today = study_day(now)
-    ids = {q.id for q in catalog.questions}
+    ids = catalog.ids()
     due = [qid for qid in store.due(now) if qid in ids]
     known = store.known_ids()
     room = max(0, new_limit - store.new_introduced_on(today))

@@ -1,15 +1,23 @@
-"""The bank cache: reused when nothing changed, never stale, safe to delete."""
+"""The bank index: reused when nothing changed, re-indexes only what changed, never stale,
+safe to delete or damage, and read only as far as a command needs."""
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
+import random
+import sqlite3
 
 import pytest
+from typer.testing import CliRunner
 
-from drill.bank import bank_files
-from drill.errors import BankError
-from drill.index import _cache_file, load_banks_cached
+import drill.index
+from drill.bank import bank_files, read_banks
+from drill.catalog import Filters
+from drill.cli import app
+from drill.errors import BankError, NotFoundError
+from drill.export import question_summary
+from drill.index import index_path, load_catalog_from
 
 BANK = """version: 1
 bank: {name}
@@ -18,6 +26,7 @@ questions:
   - id: q1
     ref: 3.1-Q{n}
     kind: choice
+    topic: [{topic}]
     prompt: "{prompt}"
     answer: a
     choices: [x, y]
@@ -26,84 +35,183 @@ questions:
 """
 
 
-def write(path, name="one", n=1, prompt="first"):
-    path.write_text(BANK.format(name=name, n=n, prompt=prompt), encoding="utf-8")
+def write(path, name="one", n=1, prompt="first", topic="alpha"):
+    path.write_text(BANK.format(name=name, n=n, prompt=prompt, topic=topic), encoding="utf-8")
+
+
+def load(dirpath):
+    return load_catalog_from(bank_files([dirpath], builtin=False))
 
 
 def prompts(dirpath):
-    banks = load_banks_cached(bank_files([dirpath], builtin=False))
-    return {q.id: q.prompt for b in banks for q in b.questions}
+    return {q.id: q.prompt for q in load(dirpath).questions}
 
 
-def test_cache_is_written_and_reused_without_parsing(tmp_path, monkeypatch):
+@pytest.fixture
+def parses(monkeypatch):
+    """The files parsed by each load, in order (the index's parse_bank_text is wrapped)."""
+    seen = []
+    real = drill.index.parse_bank_text
+
+    def counted(text, file):
+        seen.append(os.path.basename(file))
+        return real(text, file)
+
+    monkeypatch.setattr(drill.index, "parse_bank_text", counted)
+    return seen
+
+
+def test_the_index_is_written_and_reused_without_parsing(tmp_path, parses):
     write(tmp_path / "one.yaml")
     assert prompts(tmp_path) == {"one/q1": "first"}
-    assert _cache_file().is_file()
-    import drill.index
-
-    def no_parse(*a, **k):
-        raise AssertionError("parsed although unchanged")
-
-    monkeypatch.setattr(drill.index, "parse_bank_text", no_parse)
+    assert index_path().is_file()
+    assert parses == ["one.yaml"]
     assert prompts(tmp_path) == {"one/q1": "first"}
+    assert parses == ["one.yaml"]
 
 
-def test_changed_added_and_removed_files_are_seen(tmp_path):
-    f = tmp_path / "one.yaml"
-    write(f)
-    prompts(tmp_path)
+def test_changing_one_file_re_indexes_that_file_only(tmp_path, parses):
+    for i in range(3):
+        write(tmp_path / f"b{i}.yaml", name=f"b{i}", n=i + 1, prompt=f"prompt {i}")
+    load(tmp_path)
+    parses.clear()
+    f = tmp_path / "b1.yaml"
     st = f.stat()
-    write(f, prompt="other")  # same size: the mtime and then the hash tell the change
+    write(f, name="b1", n=2, prompt="prompt X")  # same size: the mtime and then the hash tell the change
     assert f.stat().st_size == st.st_size
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-    assert prompts(tmp_path) == {"one/q1": "other"}
+    assert prompts(tmp_path) == {"b0/q1": "prompt 0", "b1/q1": "prompt X", "b2/q1": "prompt 2"}
+    assert parses == ["b1.yaml"]
+
+
+def test_added_and_removed_files_are_seen(tmp_path):
+    write(tmp_path / "one.yaml")
+    prompts(tmp_path)
     write(tmp_path / "two.yaml", name="two", n=2)
     assert set(prompts(tmp_path)) == {"one/q1", "two/q1"}
     (tmp_path / "two.yaml").unlink()
     assert set(prompts(tmp_path)) == {"one/q1"}
+    with sqlite3.connect(index_path()) as db:  # the removed file's rows are gone, not kept forever
+        assert [p for (p,) in db.execute("SELECT path FROM files")] == [str((tmp_path / "one.yaml").resolve())]
 
 
-def test_touched_but_identical_file_reuses_the_parse(tmp_path, monkeypatch):
+def test_touched_but_identical_file_is_not_parsed_again(tmp_path, parses):
     f = tmp_path / "one.yaml"
     write(f)
     prompts(tmp_path)
     os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 5_000_000))
-    import drill.index
-
-    monkeypatch.setattr(drill.index, "parse_bank_text", lambda *a: pytest.fail("re-parsed an identical file"))
     assert prompts(tmp_path) == {"one/q1": "first"}
+    assert parses == ["one.yaml"]
 
 
-def test_a_deleted_or_corrupt_cache_is_rebuilt(tmp_path):
+@pytest.mark.parametrize("damage", [b"not a database at all", b"SQLite format 3\x00" + b"\xff" * 200, "foreign"])
+def test_a_deleted_damaged_or_foreign_index_is_rebuilt(tmp_path, damage):
     write(tmp_path / "one.yaml")
     prompts(tmp_path)
-    _cache_file().write_bytes(b"not a pickle")
+    path = index_path()
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    if damage == "foreign":
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE meta (something TEXT)")
+    else:
+        path.write_bytes(damage)
     assert prompts(tmp_path) == {"one/q1": "first"}
-    assert isinstance(pickle.loads(_cache_file().read_bytes()), dict)
-    _cache_file().unlink()
+    path.unlink()
     assert prompts(tmp_path) == {"one/q1": "first"}
 
 
-def test_faulty_files_are_never_cached(tmp_path):
+def test_bodies_written_by_other_code_are_never_read(tmp_path, monkeypatch, parses):
+    write(tmp_path / "one.yaml")
+    prompts(tmp_path)
+    monkeypatch.setattr(drill.index, "FORMAT", drill.index.FORMAT + 1)  # as a new drill (or Question) would
+    assert prompts(tmp_path) == {"one/q1": "first"}
+    assert parses == ["one.yaml", "one.yaml"]
+
+
+def test_a_faulty_file_is_never_indexed_and_reported_every_time(tmp_path):
+    write(tmp_path / "good.yaml", name="good")
     f = tmp_path / "one.yaml"
     f.write_text("version: 1\nbank: one\nquestions: [\n", encoding="utf-8")
     for _ in range(2):
         with pytest.raises(BankError) as exc:
             prompts(tmp_path)
+        assert [fault[:2] for fault in exc.value.faults] == [(str(f), 4)]
         assert "YAML syntax error" in str(exc.value)
+    write(f, n=2)  # fixed: the good file is still indexed, the fixed one joins it
+    assert prompts(tmp_path) == {"good/q1": "first", "one/q1": "first"}
+
+
+def test_duplicate_ids_and_refs_across_files_stay_faults_on_every_load(tmp_path):
+    write(tmp_path / "a.yaml", name="same", n=1)
+    write(tmp_path / "b.yaml", name="same", n=1)
+    for _ in range(2):
+        with pytest.raises(BankError) as exc:
+            prompts(tmp_path)
+        messages = [m for _, _, m in exc.value.faults]
+        assert messages == [f"duplicate id same/q1 (first at {tmp_path / 'a.yaml'}:5)",
+                            f"duplicate ref 3.1-Q1 (first at {tmp_path / 'a.yaml'}:5)"]
+    write(tmp_path / "b.yaml", name="other", n=2)
+    assert set(prompts(tmp_path)) == {"same/q1", "other/q1"}
 
 
 def _many_banks(dirpath, count=5):
     for i in range(count):
-        write(dirpath / f"b{i}.yaml", name=f"b{i}", n=i + 1, prompt=f"prompt {i}")
-    files = bank_files([dirpath], builtin=False)
-    return files
+        write(dirpath / f"b{i}.yaml", name=f"b{i}", n=i + 1, prompt=f"prompt {i}", topic=f"t{i % 2}")
+    return bank_files([dirpath], builtin=False)
+
+
+def test_selections_and_look_ups_match_the_parsed_banks(tmp_path):
+    files = _many_banks(tmp_path)
+    banks, _ = read_banks(files)
+    parsed = [q for b in banks for q in b.questions]
+    cat = load(tmp_path)
+    assert [e.id for e in cat.entries()] == [q.id for q in parsed]
+    assert cat.questions == parsed
+    odd = cat.select(Filters(topics=("t1",), ids=("b[0-3]/*",)))
+    assert [e.id for e in odd] == ["b1/q1", "b3/q1"]
+    assert len(odd) == 2 and odd[-1].id == "b3/q1" and [e.id for e in odd[:1]] == ["b1/q1"]
+    assert [e.id for e in cat.select(Filters(banks=("b4",), kinds=("choice",)))] == ["b4/q1"]
+    assert len(cat.select(Filters(kinds=("concept",)))) == 0
+    assert cat.get("3.1-q3") == parsed[2]  # a ref in any case
+    assert cat.get("b2/q1") == parsed[2]
+    with pytest.raises(NotFoundError, match="did you mean"):
+        cat.get("b2/q2")
+    with pytest.raises(NotFoundError, match="no bank named 'b9'"):
+        cat.select(Filters(banks=("b9",)))
+    assert cat.topics() == ["t0", "t1"]
+
+
+def test_a_quiz_unpickles_only_the_questions_it_asks_and_samples_as_before(tmp_path, monkeypatch):
+    import pickle
+
+    from drill.session import quiz_items
+
+    files = _many_banks(tmp_path, 12)
+    banks, _ = read_banks(files)
+    ids = [q.id for b in banks for q in b.questions]
+    cat = load(tmp_path)
+    loads = []
+    real = pickle.loads
+    monkeypatch.setattr(pickle, "loads", lambda data: loads.append(1) or real(data))
+    items = quiz_items(cat, Filters(), 3, seed=7)
+    assert [i.question.id for i in items] == random.Random(7).sample(ids, 3)  # the draw a list gave
+    assert len(loads) == 3
+
+
+def test_list_json_streams_the_same_records(tmp_path, mini_banks):
+    files = bank_files()
+    banks, _ = read_banks(files)
+    expected = json.dumps([question_summary(q) for b in banks for q in b.questions], ensure_ascii=False, indent=1)
+    result = CliRunner().invoke(app, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected + "\n"
+    empty = CliRunner().invoke(app, ["list", "--json", "--kind", "code", "--topic", "no-such-topic"])
+    assert empty.stdout == "[]\n"
 
 
 def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
     import concurrent.futures
-
-    import drill.index
 
     pools = []
 
@@ -113,31 +221,33 @@ def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tm
             super().__init__(*args, **kwargs)
 
     files = _many_banks(tmp_path)
-    jobs = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
-    serial = drill.index.parse_many(jobs)
+    jobs = [drill.index.Job(str(f.resolve()), str(f), f.stat().st_size) for f in files]
+    serial = list(drill.index.parse_many(jobs))
+    assert [len(p.rows) for p in serial] == [1] * 5
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
-    assert drill.index.parse_many(jobs) == serial
+    reported = []
+    assert list(drill.index.parse_many(jobs, lambda done, total: reported.append((done, total)))) == serial
     assert pools == [2]
-    banks = load_banks_cached(files)
-    assert [b.name for b in banks] == [f"b{i}" for i in range(5)]  # file order, whoever parsed them
+    total = sum(f.stat().st_size for f in files)
+    assert reported[-1] == (total, total) and len(reported) == len(jobs)
+    cat = load_catalog_from(files)
+    assert [f.name for f in cat.bank_files] == [f"b{i}" for i in range(5)]  # file order, whoever parsed them
 
-    (tmp_path / "b2.yaml").write_text(BANK.format(name="b2", n=3, prompt="x").replace("kind: choice", "kind: essay"),
-                                      encoding="utf-8")
+    (tmp_path / "b2.yaml").write_text(BANK.format(name="b2", n=3, prompt="x", topic="t")
+                                      .replace("kind: choice", "kind: essay"), encoding="utf-8")
     with pytest.raises(BankError) as parallel:
-        load_banks_cached(files)
+        load_catalog_from(files)
     monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 10**12)
     with pytest.raises(BankError) as one_process:
-        load_banks_cached(files)
+        load_catalog_from(files)
     assert parallel.value.faults == one_process.value.faults
     assert parallel.value.faults[0][:2] == (str(tmp_path / "b2.yaml"), 7)
 
 
 def test_without_worker_processes_the_load_falls_back_to_one_process(tmp_path, monkeypatch):
     import concurrent.futures
-
-    import drill.index
 
     def no_processes(*a, **k):
         raise OSError("no semaphores here")
@@ -146,7 +256,7 @@ def test_without_worker_processes_the_load_falls_back_to_one_process(tmp_path, m
     monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
-    assert len(load_banks_cached(files)) == 5
+    assert len(load_catalog_from(files).bank_files) == 5
 
 
 @pytest.mark.parametrize("start_method", ["fork", "spawn"])
@@ -155,8 +265,6 @@ def test_a_real_cold_load_over_the_threshold_lists_every_question(tmp_path, dril
     default: each worker is a fresh interpreter that imports drill and gets its file by pickle)."""
     import subprocess
     import sys
-
-    import drill.index
 
     if start_method not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip(f"no {start_method} here")
@@ -167,7 +275,8 @@ def test_a_real_cold_load_over_the_threshold_lists_every_question(tmp_path, dril
         body = "".join(question.replace("id: q1", f"id: q{i}").replace("3.1-Q{n}", f"3.{f + 1}-Q{i}")
                        for i in range(1000))
         (banks / f"b{f}.yaml").write_text(BANK.split("questions:\n")[0].format(name=f"b{f}") + "questions:\n"
-                                          + body.format(prompt="a long prompt " * 30, n=0), encoding="utf-8")
+                                          + body.format(prompt="a long prompt " * 30, n=0, topic="t"),
+                                          encoding="utf-8")
     assert sum(p.stat().st_size for p in banks.iterdir()) >= drill.index.PARALLEL_BYTES
     site = tmp_path / "site"
     site.mkdir()
@@ -175,6 +284,6 @@ def test_a_real_cold_load_over_the_threshold_lists_every_question(tmp_path, dril
     env = {**os.environ, "DRILL_BANKS": str(banks), "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
     proc = subprocess.run([sys.executable, "-m", "drill", "list"], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    builtin = sum(len(b.questions) for b in load_banks_cached(bank_files()))
+    builtin = len(load_catalog_from(bank_files()).entries())
     assert proc.stdout.strip().endswith(f"{2 * 1000 + builtin} questions")
     assert proc.stdout.count("b1/q999 ") == 1 and not proc.stderr

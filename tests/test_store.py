@@ -141,8 +141,9 @@ def test_status_screen_counts(mini_banks, drill_home):
 
 
 def test_retention_counts_only_reviews_of_mature_cards(tmp_path, mini_banks):
-    from drill.catalog import Catalog, Filters
-    from drill.index import load_catalog
+    from drill.bank import bank_files
+    from drill.catalog import Filters
+    from drill.index import load_catalog_from
     from drill.stats import compute
     from drill.store import ReviewRecord
 
@@ -156,8 +157,8 @@ def test_retention_counts_only_reviews_of_mature_cards(tmp_path, mini_banks):
                 question_id=qid, reviewed_at=now - timedelta(minutes=10 - i), score=float(passed), passed=passed,
                 rating=3 if passed else 1, duration_ms=1000, card_before=None if state is None else {"state": state},
                 card_after={"state": 2}, state_after=2, due_after=now + timedelta(days=1)))
-        cat = load_catalog()
-        stats = compute(store, Catalog([b for b in cat.banks if b.name == "mini"]), Filters(), new_limit=10)
+        mini = load_catalog_from(bank_files([mini_banks], builtin=False))
+        stats = compute(store, mini, Filters(), new_limit=10)
     assert stats.retention == 2 / 3
     assert stats.by_topic[0] == {"name": "optimisation", "retention": 0.5, "reviews": 2}
     assert stats.by_bank == [{"name": "mini", "retention": 2 / 3, "reviews": 3}]

@@ -19,13 +19,16 @@ def list_cmd(
     from drill.cli.context import catalog, filters
     from drill.export import question_summary
 
-    questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
-    if json_out:
-        typer.echo(json.dumps([question_summary(q) for q in questions], ensure_ascii=False, indent=1))
+    selected = catalog(bank_dir).select(filters(bank, topic, kind, id))
+    if json_out:  # streamed: one question's body in memory at a time
+        from drill.export.json_stream import write_array
+
+        write_array(map(question_summary, selected.questions()), lambda text: typer.echo(text, nl=False))
+        typer.echo()
         return
     from drill.view.listing import question_lines
 
-    for line in question_lines(questions):
+    for line in question_lines(selected):
         typer.echo(line)
 
 

@@ -16,9 +16,11 @@ def catalog(bank_dirs: Iterable[Path] = (), settings: "Settings | None" = None) 
     settings when the command has read them already."""
     from drill.index import load_catalog
     from drill.settings import load_settings
+    from drill.view.loading import load_progress
 
     settings = settings or load_settings()
-    return load_catalog([*settings.bank_dirs, *bank_dirs])
+    with load_progress() as progress:
+        return load_catalog([*settings.bank_dirs, *bank_dirs], progress)
 
 
 def grader(settings: "Settings", choice: str | None = None) -> "Grader":
@@ -48,13 +50,14 @@ def complete_ids(incomplete: str) -> list[str]:
     cat = _safe_catalog()
     if cat is None:
         return []
-    keys = [q.id for q in cat.questions] + [q.ref for q in cat.questions]
+    entries = cat.entries()
+    keys = [e.id for e in entries] + [e.ref for e in entries]
     return [k for k in keys if k.startswith(incomplete)]
 
 
 def complete_banks(incomplete: str) -> list[str]:
     cat = _safe_catalog()
-    return [b.name for b in cat.banks if b.name.startswith(incomplete)] if cat else []
+    return [name for name in cat.bank_names() if name.startswith(incomplete)] if cat else []
 
 
 def complete_topics(incomplete: str) -> list[str]:

@@ -31,7 +31,7 @@ def show_status() -> None:
     cat = catalog(settings=settings)
     with Store() as store:
         st = status(store, cat, settings.new_per_day)
-        out().print(status_panel(st, len(cat.questions), len(cat.banks)))
+        out().print(status_panel(st, len(cat.entries()), len(cat.bank_files)))
 
 
 def stats_cmd(

@@ -44,7 +44,7 @@ def export_anki(
         return
     if output is not None:
         refuse_existing([output], force)  # before the work, not after it
-    questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
+    questions = list(catalog(bank_dir).select(filters(bank, topic, kind, id)).questions())
     text = export(questions)
     if output is None:
         typer.echo(text, nl=False)
@@ -64,7 +64,7 @@ def export_apkg(
     from drill.export.apkg import write_apkg
     from drill.view.safe import printable
 
-    count = write_apkg(catalog(bank_dir).select(filters(bank, topic, kind, id)), output, force=force)
+    count = write_apkg(catalog(bank_dir).select(filters(bank, topic, kind, id)).questions(), output, force=force)
     typer.echo(printable(f"Wrote {count} notes to {output}. Open it with Anki (double-click, or File > Import).",
                          one_line=True), err=True)
 

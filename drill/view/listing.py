@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import shutil
 import sys
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from drill.bank import Question
+from drill.catalog import Entry
 from drill.view.safe import printable
 
 HEADER = ("id", "ref", "kind", "topics", "prompt")
 TOPICS_WIDTH = 28  # in a terminal, longer topic lists are cut so that the prompt keeps some room
 
 
-def question_lines(questions: Sequence[Question], width: int | None = None) -> Iterator[str]:
+def question_lines(questions: Iterable[Entry], width: int | None = None) -> Iterator[str]:
     """One line per question. ``width`` (default: the terminal's, and no limit when stdout is not
     a terminal, so `drill list | grep` sees whole prompts) cuts long topics and prompts with `…`,
     and drops the topics column when even then a prompt would get under 20 columns."""

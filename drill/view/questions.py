@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from typing import TYPE_CHECKING
@@ -21,12 +22,29 @@ if TYPE_CHECKING:
 
 
 
-def Markdown(text: str):  # noqa: N802, ANN201 - rich.markdown imports markdown-it: only when shown
+# Anything that could make markdown differ from plain paragraphs: inline syntax, escapes,
+# entities, HTML, tables, and lines that could open a list, heading, quote or code block
+# (or end in a hard break).
+_MARKUP = re.compile(r"[\\`*_\[\]<>#|~&\t\r]|^ {0,3}(?:[-+=]|\d+[.)])|^ {4}| {2}$", re.M)
+
+
+def Markdown(text: str):  # noqa: N802, ANN201
     """Bank markdown for the terminal: controls made visible, links printed with their target
-    (a bank's link text must not hide where it points)."""
+    (a bank's link text must not hide where it points). Text without any markdown syntax (most
+    prompts) is drawn as the same reflowed paragraphs without importing rich.markdown, whose
+    markdown-it and pygments would otherwise cost more than loading the bank before the first card."""
+    if text.strip(" \n") and not _MARKUP.search(text):
+        return plain_paragraphs(text)
     from rich.markdown import Markdown as RichMarkdown
 
     return RichMarkdown(printable(text), hyperlinks=False)
+
+
+def plain_paragraphs(text: str) -> Text:
+    """Paragraphs (blank-line separated) with their lines joined, as markdown reflows them."""
+    paragraphs = re.split(r"\n(?: *\n)+", printable(text).strip("\n "))
+    return Text("\n\n".join(" ".join(line.strip(" ") for line in p.split("\n")) for p in paragraphs),
+                style="markdown.paragraph", justify="left")
 
 
 def question_panel(q: Question, *, header: str = "", show_choices: bool = True) -> Panel:
