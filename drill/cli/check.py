@@ -17,6 +17,8 @@ def check_cmd(
     answer: Annotated[Optional[str], typer.Option("--answer", "-a", help="The answer as text.")] = None,
     timeout: Annotated[float, typer.Option(help="Code answers: seconds before the run is stopped.")] = 10.0,
     bank_dir: BankDirOpt = [],
+    explain: Annotated[bool, typer.Option("--explain", help="Concept answers: show, per rubric point, opposite "
+                                          "and misconception, each pattern's match and its verdict.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Grade one answer (text, number, ranking, matrix or code). Exit 0 passed, 1 not passed."""
@@ -24,6 +26,8 @@ def check_cmd(
     from drill.grading import grade, grade_code_file
 
     q = catalog(bank_dir).get(question)
+    if explain and q.kind != "concept":
+        raise InputError(f"--explain applies to concept questions; {q.ref or q.id} is {q.kind}")
     if (file is None) == (answer is None):
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):
@@ -38,11 +42,16 @@ def check_cmd(
 
         result = grade(q, answer if answer is not None else read_text(file or "-"))
     if json_out:
-        typer.echo(json.dumps(result.to_json(q), ensure_ascii=False))
+        record = result.to_json(q)
+        if explain:
+            record["explain"] = [c.to_json() for c in result.checks]
+        typer.echo(json.dumps(record, ensure_ascii=False))
     else:
         from drill.view import out
-        from drill.view.questions import feedback
+        from drill.view.questions import explanation, feedback
 
+        if explain:
+            out().print(explanation(result.checks))
         out().print(feedback(q, result))
     raise typer.Exit(0 if result.passed else 1)
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from drill.grading.polarity import ASSERTED, Judge, pieces
+from drill.patterns import BUDGET, REGEX_TOKEN, compiled, fold, fold_pattern, literal
 from solvers.stem import english_stemmer
 
 _STEMMER = english_stemmer()
@@ -30,39 +32,15 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(_ISE.sub(r"\1iz\2", word))
 
 
-def fold(text: str) -> str:
-    """Case-fold and strip accents (NFKD, combining marks dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-# The tokens of a regex: escapes, [...] classes, {m,n} quantifiers and group syntax such as (?:
-# or (?P<name> are kept as they are; only literal words and characters are folded and stemmed.
-_REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P<[^>]*>|\(\?P=\w+\)|\(\?<[=!]|\(\?[:=!]|"
-                          r"[^\W\d_]+|.", re.S)
-
-
-def _literal(tok: str) -> bool:
-    return not (tok.startswith("\\") or tok.startswith("[") or tok.startswith("(?")
-                or (tok.startswith("{") and len(tok) > 1))
-
-
-@functools.lru_cache(maxsize=8192)
-def fold_pattern(pattern: str) -> str:
-    """Fold the literal text of a regex like the answer (case, accents), leaving its syntax alone:
-    casefolding the whole pattern would turn a non-space class into a space class (``\\S`` into ``\\s``)."""
-    return "".join(fold(t) if _literal(t) else t for t in _REGEX_TOKEN.findall(pattern))
-
-
 @functools.lru_cache(maxsize=8192)
 def stem_pattern(pattern: str) -> str:
     """Stem the literal words of a regex so it can be matched against the stemmed view."""
     out = []
-    for tok in _REGEX_TOKEN.findall(pattern):
+    for tok in REGEX_TOKEN.findall(pattern):
         if tok.isalpha():
             folded = fold(tok)
             out.append(stem(folded) if folded.isalpha() else folded)
-        elif _literal(tok):
+        elif literal(tok):
             out.append(fold(tok))
         else:
             out.append(tok)
@@ -70,17 +48,19 @@ def stem_pattern(pattern: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def compile_pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    """The pattern for the plain view and its stemmed twin (None when stemming breaks the regex)."""
-    try:
-        raw = re.compile(fold_pattern(pattern), re.IGNORECASE)
-    except re.error:  # folding changed a literal the syntax leaned on: match the pattern as written
-        raw = re.compile(pattern, re.IGNORECASE)
-    try:
-        stemmed_re: re.Pattern[str] | None = re.compile(stem_pattern(pattern), re.IGNORECASE)
-    except re.error:
-        stemmed_re = None
-    return raw, stemmed_re
+def compile_pair(pattern: str) -> tuple[Any, Any]:
+    """The pattern for the plain view and its stemmed twin (None when stemming breaks the regex),
+    compiled once per process. The first is None only for a pattern no engine can run."""
+    raw = compiled(fold_pattern(pattern)) or compiled(pattern)
+    return raw, compiled(stem_pattern(pattern))
+
+
+class Overrun(Exception):
+    """A pattern used up its time budget on one answer (catastrophic backtracking)."""
+
+    def __init__(self, pattern: str):
+        super().__init__(pattern)
+        self.pattern = pattern
 
 
 @dataclass(frozen=True)
@@ -124,6 +104,13 @@ def _plain_map(text: str) -> tuple[str, list[int]]:
 _BULLET = re.compile(r"(?:[-*•+]|\d{1,2}[.)])\s")
 
 
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left
+
+
 class Answer:
     """A typed answer, cut into pieces with a plain and a stemmed view of each, for matching
     many patterns and judging the polarity of each match."""
@@ -150,19 +137,26 @@ class Answer:
         return self.text[self._where[start]:self._where[end - 1] + 1]
 
     def find(self, pattern: str) -> list[Match]:
-        """Every match of the pattern, at most one per view per piece, with its verdict."""
+        """Every match of the pattern, at most one per view per piece, with its verdict.
+        Raises Overrun when the pattern spends more than its budget on this answer."""
         raw, stem_re = compile_pair(pattern)
+        if raw is None:
+            return []
+        deadline = time.monotonic() + BUDGET
         found = []
-        for start, end, stemmed_text, offsets, spans in self._pieces:
-            m = raw.search(self.plain[start:end])
-            if m is not None:
-                found.append(self._match(pattern, "plain", start + m.start(), start + m.end()))
-                continue
-            sm = stem_re.search(stemmed_text) if stem_re and stemmed_text else None
-            if sm is not None:
-                first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
-                last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
-                found.append(self._match(pattern, "stemmed", spans[first][0], spans[last][1]))
+        try:
+            for start, end, stemmed_text, offsets, spans in self._pieces:
+                m = raw.search(self.plain[start:end], timeout=_left(deadline))
+                if m is not None:
+                    found.append(self._match(pattern, "plain", start + m.start(), start + m.end()))
+                    continue
+                sm = stem_re.search(stemmed_text, timeout=_left(deadline)) if stem_re and stemmed_text else None
+                if sm is not None:
+                    first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
+                    last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
+                    found.append(self._match(pattern, "stemmed", spans[first][0], spans[last][1]))
+        except TimeoutError:
+            raise Overrun(pattern) from None
         return found
 
     def _match(self, pattern: str, view: str, start: int, end: int) -> Match:
