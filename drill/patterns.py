@@ -8,11 +8,14 @@ nothing ("soft-margin"), and ``...`` stands for up to six words ("gradient ... v
 pattern starting ``re:`` is a regex in either version.
 
 Loading checks each pattern without compiling it: a control character (a ``\\b`` that YAML
-double quotes turned into a backspace), a pattern Python's parser rejects for any reason (a
+double quotes turned into a backspace), a pattern that needs text across a boundary where the
+answer is cut (". ", ";", ", and"), a pattern Python's parser rejects for any reason (a
 syntax error, ``a{4294967296}``, 2,000 nested parentheses), an ambiguous set, and a repeat of
 something that itself repeats without a small bound (``(\\w+\\s?)*x``, ``(a+)+``), which can
-backtrack for minutes, are faults. The grader compiles a pattern once, on first use, in the
-``regex`` module, and gives it a time budget per answer (``BUDGET``), so grading never hangs.
+backtrack for minutes, are faults. The grader tries a pattern only when the answer holds one
+of the texts every match must contain, and compiles it once, on first use: in ``re`` when its
+backtracking on the text has a small bound known from its structure, otherwise in the
+``regex`` module, run with a time budget per answer (``BUDGET``), so grading never hangs.
 """
 
 from __future__ import annotations
@@ -100,8 +103,16 @@ def problems(source: str) -> list[str]:
         names = ", ".join(f"U+{ord(c):04X}" for c in controls)
         hint = " (a \\b in YAML double quotes is a backspace: use single quotes)" if "\b" in controls else ""
         return [f"contains the control character {names}{hint}"]
-    fault = analyse(fold_pattern(source)).fault
-    return [fault] if fault else []
+    found = analyse(fold_pattern(source))
+    if found.fault:
+        return [found.fault]
+    if found.needles and all(_ACROSS.search(n) for n in found.needles):
+        return ["can never match: it needs a sentence end, a semicolon, a line break or a comma before "
+                "and/or/but, and the answer is matched one part at a time (see drill.grading.polarity)"]
+    return []
+
+
+_ACROSS = re.compile(r"[.!?;]\s|[;\n]|,\s(?:and|or|nor|but|whereas|while)\b")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -180,3 +180,21 @@ def test_explain_shows_each_pattern_view_text_and_verdict(tmp_path):
     scaling = next(c for c in checks if c["label"] == "scaling" and c["kind"] == "point")
     assert scaling["matches"][0]["view"] == "stemmed" and scaling["matches"][0]["text"] == "Features scaled"
     assert any(c["kind"] == "opposite" and c["outcome"] == "not stated" for c in checks)
+
+
+def test_a_pattern_that_needs_text_across_a_sentence_end_is_a_fault():
+    assert "can never match" in problems(r"errors\. they")[0]
+    assert "can never match" in problems("bias, and variance")[0]
+    assert problems("bias and variance") == []
+
+
+@pytest.mark.parametrize("pattern", [r"a.*b.*c.*d", r"(\w+)\s(\w+)\s(\w+)z", r"(?:(?!q).)*x"])
+def test_a_long_hostile_answer_is_graded_or_faulted_in_bounded_time(tmp_path, pattern):
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(1, f"- point: p\n  match: ['bias', {json.dumps(pattern)}]\n"), encoding="utf-8")
+    for answer in ("a" * 20000, "ab " * 7000, "word " * 4000):
+        start = time.monotonic()
+        result = runner.invoke(app, ["check", "7.1-Q1", "--bank-dir", str(path), "--answer", answer])
+        assert time.monotonic() - start < 5
+        assert result.exit_code in (1, 2)
+        assert result.exit_code == 1 or "took over" in result.stderr
