@@ -1,8 +1,9 @@
 """Question banks: the YAML format, its loader and its validation.
 
-A bank file (format version 1) holds the questions of one book section::
+A bank file holds the questions of one book section. In format version 1 every pattern is a
+regex; in version 2 a pattern is a phrase unless it starts with ``re:`` (see drill.patterns)::
 
-    version: 1
+    version: 2
     bank: nlp                       # short name; question ids become "<bank>/<id>"
     title: Natural language processing
     source: "Introduction to Machine Learning Interviews, 8.2.1"
@@ -49,12 +50,12 @@ import functools
 import math
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 from drill.errors import BankError
+from drill.patterns import problems, regex_source
 
 KINDS = ("concept", "exercise", "choice", "code", "card")
 ANSWER_TYPES = ("number", "label", "ranking", "set", "matrix", "bool")
@@ -85,6 +86,7 @@ class RubricPoint:
     opposite: tuple[str, ...] = ()  # patterns that contradict the point: asserted, no credit
     correction: str | None = None  # shown as a misconception when the answer contradicts the point
     penalty: float = 0.3
+    lines: tuple[int, ...] = ()  # the bank line of each pattern of match, then of opposite
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Misconception:
     match: tuple[str, ...]
     correction: str
     penalty: float = 0.3
+    lines: tuple[int, ...] = ()  # the bank line of each pattern
 
 
 @dataclass(frozen=True)
@@ -243,8 +246,10 @@ def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, 
     for key in data:
         if key not in TOP_KEYS:
             faults.add(_line(data, key), f"unknown key '{key}' (expected one of {', '.join(sorted(TOP_KEYS))})")
-    if data.get("version") != 1:
-        faults.add(_line(data, "version"), f"unsupported version {data.get('version')!r} (expected 1)")
+    version = data.get("version")
+    if version not in (1, 2) or isinstance(version, bool):
+        faults.add(_line(data, "version"), f"unsupported version {version!r} (expected 1 or 2)")
+        version = 1
     name = data.get("bank")
     if not isinstance(name, str) or not BANK_RE.match(name):
         faults.add(_line(data, "bank"), "'bank' must be a short lowercase name like 'nlp'")
@@ -254,17 +259,13 @@ def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, 
         faults.add(_line(data, "questions"), "'questions' must be a non-empty list")
         questions_data = []
     questions = []
-    with warnings.catch_warnings():
-        # A pattern Python reads now but flags as read differently later ("possible nested set")
-        # is a fault to fix, not a warning printed on every command.
-        warnings.simplefilter("error", FutureWarning)
-        for item in questions_data:
-            if not isinstance(item, dict):  # a scalar carries no line of its own: point at the list
-                faults.add(_line(data, "questions"), f"each question must be a mapping, got {item!r}")
-                continue
-            q = _parse_question(item, name, file, faults)
-            if q is not None:
-                questions.append(q)
+    for item in questions_data:
+        if not isinstance(item, dict):  # a scalar carries no line of its own: point at the list
+            faults.add(_line(data, "questions"), f"each question must be a mapping, got {item!r}")
+            continue
+        q = _parse_question(item, name, file, faults, version)
+        if q is not None:
+            questions.append(q)
     bank = Bank(
         name=name,
         title=str(data.get("title") or name),
@@ -302,20 +303,26 @@ def _entries(item: dict, key: str, qid: str, faults: _Faults) -> list[Any]:
     return value
 
 
-def _check_patterns(patterns: list[str], line: int, faults: _Faults, what: str) -> list[str]:
-    """The patterns that compile; each one that does not is a fault (and is left out, so that
-    validation can still grade the question's examples)."""
-    good = []
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            faults.add(line, f"{what} pattern {p!r} does not compile: {exc}")
-        except FutureWarning as exc:
-            faults.add(line, f"{what} pattern {p!r} is ambiguous: {exc} (escape a literal '[' as '\\[')")
-        else:
-            good.append(p)
-    return good
+def _patterns(entry: dict, key: str, version: int, faults: _Faults, what: str) -> tuple[list[str], list[int]]:
+    """The regexes the grader will run for ``entry[key]`` and the line of each; a pattern that
+    must not run (see drill.patterns) is a fault at its own line and is left out, so validation
+    can still grade the question's examples."""
+    written = _str_list(entry.get(key, []))
+    if written is None:
+        faults.add(_line(entry, key), f"{what}: {key} must be a pattern or a list of patterns")
+        return [], []
+    lines = getattr(entry, "item_lines", {}).get(key) or []
+    sources, where = [], []
+    for i, pattern in enumerate(written):
+        line = lines[i] if i < len(lines) else _line(entry, key)
+        source = regex_source(pattern, version)
+        trouble = problems(source) if source.strip() else ["is empty: it would match every answer"]
+        if trouble:
+            faults.add(line, f"{what} pattern {pattern!r} {trouble[0]}")
+            continue
+        sources.append(source)
+        where.append(line)
+    return sources, where
 
 
 def _positive(value: Any, default: float, line: int, faults: _Faults, what: str) -> float:
@@ -327,7 +334,7 @@ def _positive(value: Any, default: float, line: int, faults: _Faults, what: str)
     return float(value)
 
 
-def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Question | None:
+def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: int = 1) -> Question | None:
     line = _line(item)
     if not isinstance(item, dict):
         faults.add(line, "each question must be a mapping")
@@ -381,23 +388,19 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         for key in r:
             if key not in RUBRIC_KEYS:
                 faults.add(_line(r, key), f"{qid}: unknown rubric key '{key}'")
-        patterns = _str_list(r.get("match"))
-        if not r.get("point") or not patterns:
+        if not r.get("point") or not _str_list(r.get("match")):
             faults.add(rl, f"{qid}: each rubric entry needs point and match")
             continue
-        patterns = _check_patterns(patterns, _line(r, "match"), faults, f"{qid}: rubric")
-        opposite = _str_list(r.get("opposite", []))
-        if opposite is None:
-            faults.add(_line(r, "opposite"), f"{qid}: opposite must be a pattern or a list of patterns")
-            opposite = []
-        opposite = _check_patterns(opposite, _line(r, "opposite"), faults, f"{qid}: opposite")
+        patterns, lines = _patterns(r, "match", version, faults, f"{qid}: rubric")
+        opposite, opposite_lines = _patterns(r, "opposite", version, faults, f"{qid}: opposite")
         correction = r.get("correction")
         if correction is not None and (not isinstance(correction, str) or not correction.strip()):
             faults.add(_line(r, "correction"), f"{qid}: correction must be a text")
             correction = None
         weight = _positive(r.get("weight"), 1.0, _line(r, "weight"), faults, f"{qid}: rubric weight")
         penalty = _positive(r.get("penalty"), 0.3, _line(r, "penalty"), faults, f"{qid}: rubric penalty")
-        rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight, tuple(opposite), correction, penalty))
+        rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight, tuple(opposite), correction, penalty,
+                                  tuple(lines + opposite_lines)))
 
     misconceptions = []
     for m in _entries(item, "misconceptions", qid, faults):
@@ -409,9 +412,9 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults) -> Questio
         for key in m:
             if key not in MISCONCEPTION_KEYS:
                 faults.add(_line(m, key), f"{qid}: unknown misconception key '{key}'")
-        patterns = _check_patterns(patterns, _line(m, "match"), faults, f"{qid}: misconception")
+        patterns, lines = _patterns(m, "match", version, faults, f"{qid}: misconception")
         penalty = _positive(m.get("penalty"), 0.3, _line(m, "penalty"), faults, f"{qid}: misconception penalty")
-        misconceptions.append(Misconception(tuple(patterns), m["correction"], penalty))
+        misconceptions.append(Misconception(tuple(patterns), m["correction"], penalty, tuple(lines)))
 
     examples = _examples(item, qid, faults)
 

@@ -8,18 +8,19 @@ from pathlib import Path
 from drill.errors import InputError
 
 TEMPLATE = '''\
-# A drill question bank (format version 1). Check it with: drill validate {file}
+# A drill question bank (format version 2). Check it with: drill validate {file}
 # Use it with: drill quiz --bank-dir {folder} --bank {name}   (or add the folder to DRILL_BANKS
 # or to bank_dirs in config.toml). Every key is described in the README, "Writing questions".
-version: 1
+version: 2                   # 2: patterns are phrases unless they start with re:
 bank: {name}                 # question ids become "{name}/<id>"
 title: "{title}"
 source: "my own interview questions"
 questions:
   # A concept question is graded against its rubric: each key point is hit when one of its
-  # patterns (case-insensitive regexes) matches a part of the answer that asserts it (not
-  # negated, not "people think..."), either as typed or with every word stemmed ("scaling"
-  # matches "scaled"). Score = hit weight / total weight, minus misconception penalties.
+  # patterns matches a part of the answer that asserts it (not negated, not "people think...").
+  # A pattern is a phrase: whole words, any case and spacing, each word in any form ("feature
+  # scaling" matches "features scaled"); "-" also matches a space or nothing, "..." up to six
+  # words. Start it with re: for a regex. Score = hit weight / total weight, minus penalties.
   - id: bias-variance
     ref: 1.1-Q1               # where it comes from: section-Q<n>[-<part>]
     topic: [fundamentals]
@@ -32,18 +33,20 @@ questions:
       test error is U-shaped, so pick the flexibility by validation.
     rubric:
       - point: "bias decreases"
-        match: ['bias (decrease|fall|drop|goe down|shrink)', '(less|lower) bias']
-        opposite: ['bias (increase|rise|grow|goe up)', '(more|higher) bias']   # contradicts the point
+        match: ['bias decreases', 'bias falls', 'bias drops', 'bias goes down', 'less bias', 'lower bias']
+        opposite: ['bias increases', 'bias rises', 'bias grows', 'bias goes up', 'more bias', 'higher bias']
         correction: "More flexibility lowers bias; it is variance that grows."   # shown if contradicted
         weight: 2
       - point: "variance increases"
-        match: ['variance (increase|rise|grow|goe up)', '(more|higher) variance']
-        opposite: ['variance (decrease|fall|drop|goe down|shrink)', '(less|lower) variance']
+        match: ['variance increases', 'variance rises', 'variance grows', 'variance goes up',
+                'more variance', 'higher variance']
+        opposite: ['variance decreases', 'variance falls', 'variance goes down', 'less variance', 'lower variance']
         weight: 2
       - point: "choose the trade-off by validation"
-        match: ['validat', 'cross.?valid', 'held.?out']
+        match: ['validation', 'cross-validation', 'held-out', 're:cross.?valid']
     misconceptions:           # asserting one costs its penalty and shows the correction
-      - match: ['(flexible|complex) models? (always )?generali[sz]e better']
+      - match: ['flexible models generalize better', 'complex models generalise better',
+                'flexible models always generalize better']
         correction: "Past the sweet spot a more flexible model generalises worse."
     examples:                 # drill validate grades these: good must pass, the others fail
       good: ["Lower bias but higher variance; pick the complexity with cross-validation."]

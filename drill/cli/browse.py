@@ -63,7 +63,7 @@ def validate_cmd(
     bank_dir: BankDirOpt = [],
     json_out: JsonOpt = False,
 ) -> None:
-    """Check banks: schema, unique ids, rubric patterns, and every exercise re-solved."""
+    """Check banks: schema, unique ids, rubric patterns, exercises re-solved, concept examples graded."""
     from drill.bank import bank_files
     from drill.validate import validate_files
     from drill.view import out

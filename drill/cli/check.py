@@ -18,6 +18,8 @@ def check_cmd(
     timeout: Annotated[float, typer.Option(help="Code answers: seconds before the run is stopped.")] = 10.0,
     bank_dir: BankDirOpt = [],
     grader_choice: GraderOpt = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Concept answers: show, per rubric point, opposite "
+                                          "and misconception, each pattern's match and its verdict.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Grade one answer (text, number, ranking, matrix or code). Exit 0 passed, 1 not passed."""
@@ -30,6 +32,8 @@ def check_cmd(
     if q.kind == "card":
         raise InputError(f"{q.id} is a card: cards are self-rated, so there is nothing to check "
                          f"(`drill show {q.id} --answer` shows its back)")
+    if explain and q.kind != "concept":
+        raise InputError(f"--explain applies to concept questions; {q.ref or q.id} is {q.kind}")
     if (file is None) == (answer is None):
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):
@@ -44,11 +48,16 @@ def check_cmd(
 
         result = grader(settings, grader_choice)(q, answer if answer is not None else read_text(file or "-"))
     if json_out:
-        typer.echo(json.dumps(result.to_json(q), ensure_ascii=False))
+        record = result.to_json(q)
+        if explain:
+            record["explain"] = [c.to_json() for c in result.checks]
+        typer.echo(json.dumps(record, ensure_ascii=False))
     else:
         from drill.view import out
-        from drill.view.questions import feedback
+        from drill.view.questions import explanation, feedback
 
+        if explain:
+            out().print(explanation(result.checks))
         out().print(feedback(q, result))
     raise typer.Exit(0 if result.passed else 1)
 

@@ -16,12 +16,14 @@ def _run(session, json_out: bool) -> None:  # noqa: ANN001
     from drill.view.loop import is_tty, print_summary, run_pipe, run_terminal
 
     out, tty = console(), is_tty(sys.stdin)
-    if tty:
-        run_terminal(session, out)
-    else:
-        run_pipe(session, sys.stdin, out, json_out=json_out)
-    if tty or not json_out:  # piped JSON lines stay pure JSON
-        print_summary(out, session)
+    try:
+        if tty:
+            run_terminal(session, out)
+        else:
+            run_pipe(session, sys.stdin, out, json_out=json_out)
+    finally:  # a bank fault found while grading still ends with the summary of what was kept
+        if tty or not json_out:  # piped JSON lines stay pure JSON
+            print_summary(out, session)
 
 
 def _recorder(kind: str, desired_retention: float):  # noqa: ANN202

@@ -32,6 +32,7 @@ class Grade:
     message: str = ""  # why an answer could not be read, or a summary of a code run
     cases: tuple[dict[str, Any], ...] = ()  # per-case reports of a code answer
     grader: str = "builtin"  # "builtin", or "llm:<model>" when a language model graded it
+    checks: tuple[Any, ...] = ()  # concept answers: how each pattern fared (concept.Check), for --explain
 
     def proposed_rating(self, kind: str) -> int:
         """The FSRS rating suggested from the score; the user confirms or overrides it."""
@@ -92,6 +93,7 @@ def grade_concept(question: Question, text: str) -> Grade:
         misconceptions=result.misconceptions,
         evidence=result.evidence,
         misconception_evidence=result.misconception_evidence,
+        checks=result.checks,
     )
 
 

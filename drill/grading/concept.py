@@ -13,7 +13,9 @@ import functools
 from dataclasses import dataclass
 
 from drill.bank import Question, RubricPoint
-from drill.grading.normalize import Answer, Match
+from drill.errors import BankError
+from drill.grading.normalize import Answer, Match, Overrun
+from drill.patterns import BUDGET
 from drill.grading.polarity import ASSERTED, NEGATED
 
 
@@ -23,8 +25,14 @@ class Check:
 
     kind: str  # "point", "opposite" or "misconception"
     label: str  # the point's text or the misconception's correction
+    patterns: tuple[str, ...]
     matches: tuple[Match, ...]
     outcome: str  # "hit", "missed", "contradicted", "stated", "not stated"
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "label": self.label, "outcome": self.outcome, "patterns": list(self.patterns),
+                "matches": [{"pattern": m.pattern, "view": m.view, "text": m.text, "verdict": m.verdict,
+                             "evidence": m.evidence} for m in self.matches]}
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,19 @@ def _credits(point: RubricPoint, m: Match) -> bool:
     return m.verdict == ASSERTED or (m.verdict == NEGATED and negative_in_point(m.pattern, point.point))
 
 
+def _find(answer: Answer, question: Question, patterns: tuple[str, ...], lines: tuple[int, ...]) -> tuple[Match, ...]:
+    """Every match of the patterns; a pattern over its time budget is a fault at its own line."""
+    found: list[Match] = []
+    for i, pattern in enumerate(patterns):
+        try:
+            found += answer.find(pattern)
+        except Overrun:
+            line = lines[i] if i < len(lines) else question.line
+            raise BankError([(question.file, line, f"{question.id}: pattern {pattern!r} took over {BUDGET:g} s on "
+                              f"one answer (catastrophic backtracking): simplify it")]) from None
+    return tuple(found)
+
+
 def judge(question: Question, text: str) -> ConceptResult:
     answer = Answer(text)
     empty = not text.strip()
@@ -57,8 +78,8 @@ def judge(question: Question, text: str) -> ConceptResult:
     hits, evidence, misses, wrong, wrong_evidence, penalty = [], [], [], [], [], 0.0
     checks: list[Check] = []
     for point in question.rubric:
-        found = () if empty else tuple(m for p in point.match for m in answer.find(p))
-        against = () if empty else tuple(m for p in point.opposite for m in answer.find(p))
+        found = () if empty else _find(answer, question, point.match, point.lines)
+        against = () if empty else _find(answer, question, point.opposite, point.lines[len(point.match):])
         credit = next((m for m in found if _credits(point, m)), None)
         contra = next((m for m in against if m.verdict == ASSERTED), None)
         if contra is None and credit is None and point.correction:
@@ -78,17 +99,18 @@ def judge(question: Question, text: str) -> ConceptResult:
         else:
             outcome = "missed"
             misses.append(point.point)
-        checks.append(Check("point", point.point, found, outcome))
+        checks.append(Check("point", point.point, point.match, found, outcome))
         if point.opposite:
-            checks.append(Check("opposite", point.point, against, "stated" if any(m.verdict == ASSERTED for m in against) else "not stated"))
+            stated = any(m.verdict == ASSERTED for m in against)
+            checks.append(Check("opposite", point.point, point.opposite, against, "stated" if stated else "not stated"))
     for mis in question.misconceptions:
-        found = () if empty else tuple(m for p in mis.match for m in answer.find(p))
+        found = () if empty else _find(answer, question, mis.match, mis.lines)
         stated = next((m for m in found if m.verdict == ASSERTED), None)
         if stated is not None:
             wrong.append(mis.correction)
             wrong_evidence.append(stated.evidence)
             penalty += mis.penalty
-        checks.append(Check("misconception", mis.correction, found, "stated" if stated else "not stated"))
+        checks.append(Check("misconception", mis.correction, mis.match, found, "stated" if stated else "not stated"))
     return ConceptResult(
         score=max(0.0, got / total - penalty),
         hits=tuple(hits), evidence=tuple(evidence), misses=tuple(misses),

@@ -11,10 +11,13 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from drill.grading.polarity import ASSERTED, Judge, pieces
+from drill.patterns import (BUDGET, REGEX_TOKEN, analyse, bounded, compiled, compiled_re, fold, fold_pattern,
+                            literal)
 from solvers.stem import english_stemmer
 
 _STEMMER = english_stemmer()
@@ -30,39 +33,15 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(_ISE.sub(r"\1iz\2", word))
 
 
-def fold(text: str) -> str:
-    """Case-fold and strip accents (NFKD, combining marks dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-# The tokens of a regex: escapes, [...] classes, {m,n} quantifiers and group syntax such as (?:
-# or (?P<name> are kept as they are; only literal words and characters are folded and stemmed.
-_REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P<[^>]*>|\(\?P=\w+\)|\(\?<[=!]|\(\?[:=!]|"
-                          r"[^\W\d_]+|.", re.S)
-
-
-def _literal(tok: str) -> bool:
-    return not (tok.startswith("\\") or tok.startswith("[") or tok.startswith("(?")
-                or (tok.startswith("{") and len(tok) > 1))
-
-
-@functools.lru_cache(maxsize=8192)
-def fold_pattern(pattern: str) -> str:
-    """Fold the literal text of a regex like the answer (case, accents), leaving its syntax alone:
-    casefolding the whole pattern would turn a non-space class into a space class (``\\S`` into ``\\s``)."""
-    return "".join(fold(t) if _literal(t) else t for t in _REGEX_TOKEN.findall(pattern))
-
-
 @functools.lru_cache(maxsize=8192)
 def stem_pattern(pattern: str) -> str:
     """Stem the literal words of a regex so it can be matched against the stemmed view."""
     out = []
-    for tok in _REGEX_TOKEN.findall(pattern):
+    for tok in REGEX_TOKEN.findall(pattern):
         if tok.isalpha():
             folded = fold(tok)
             out.append(stem(folded) if folded.isalpha() else folded)
-        elif _literal(tok):
+        elif literal(tok):
             out.append(fold(tok))
         else:
             out.append(tok)
@@ -70,17 +49,34 @@ def stem_pattern(pattern: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def compile_pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-    """The pattern for the plain view and its stemmed twin (None when stemming breaks the regex)."""
-    try:
-        raw = re.compile(fold_pattern(pattern), re.IGNORECASE)
-    except re.error:  # folding changed a literal the syntax leaned on: match the pattern as written
-        raw = re.compile(pattern, re.IGNORECASE)
-    try:
-        stemmed_re: re.Pattern[str] | None = re.compile(stem_pattern(pattern), re.IGNORECASE)
-    except re.error:
-        stemmed_re = None
-    return raw, stemmed_re
+def _source_pair(pattern: str) -> tuple[str, str]:
+    """The regex run on the plain view and its stemmed twin run on the stemmed view."""
+    folded = fold_pattern(pattern)
+    return (pattern if analyse(folded).fault else folded), stem_pattern(pattern)
+
+
+def _may_match(source: str, text: str) -> bool:
+    found = analyse(source).needles
+    return found is None or any(n in text for n in found)
+
+
+def _search(source: str, text: str, longest: int, deadline: float) -> Any:
+    """Python's engine where the pattern's backtracking on this text is known to be small (it
+    compiles several times faster); otherwise the ``regex`` module, within the time left."""
+    if bounded(source, len(text), longest):
+        fast = compiled_re(source)
+        if fast is not None:
+            return fast.search(text)
+    slow = compiled(source)
+    return slow.search(text, timeout=_left(deadline)) if slow is not None else None
+
+
+class Overrun(Exception):
+    """A pattern used up its time budget on one answer (catastrophic backtracking)."""
+
+    def __init__(self, pattern: str):
+        super().__init__(pattern)
+        self.pattern = pattern
 
 
 @dataclass(frozen=True)
@@ -99,29 +95,44 @@ def _plain_map(text: str) -> tuple[str, list[int]]:
 
     A line break stays a break when it ends a thought (after punctuation) or starts a bullet;
     a break in the middle of a sentence, as typed at a terminal, reads as a space."""
-    chars: list[str] = []
+    chunks: list[str] = []
     where: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            if chars and j < n:
-                newline = "\n" in text[i:j] and (chars[-1] in ".;:!?," or _BULLET.match(text, j))
-                chars.append("\n" if newline else " ")
-                where.append(i)
-            i = j
-            continue
-        for f in fold(c):
-            chars.append(f)
-            where.append(i)
-        i += 1
-    return "".join(chars), where
+    for m in _RUN.finditer(text):
+        run, at = m.group(), m.start()
+        if run[0].isspace():
+            if not chunks or m.end() == len(text):
+                continue
+            newline = "\n" in run and (chunks[-1][-1] in ".;:!?," or _BULLET.match(text, m.end()))
+            chunks.append("\n" if newline else " ")
+            where.append(at)
+        elif run.isascii():
+            chunks.append(run.lower())
+            where.extend(range(at, m.end()))
+        else:
+            for i, c in enumerate(run, at):
+                folded = _fold_char(c)
+                if folded:
+                    chunks.append(folded)
+                    where.extend([i] * len(folded))
+    return "".join(chunks), where
+
+
+_RUN = re.compile(r"\s+|\S+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    return fold(c)
 
 
 _BULLET = re.compile(r"(?:[-*•+]|\d{1,2}[.)])\s")
+
+
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError
+    return left
 
 
 class Answer:
@@ -132,7 +143,9 @@ class Answer:
         self.text = text
         self.plain, self._where = _plain_map(text)
         self._judge = Judge(self.plain)
-        self._pieces = [(s, e, *self._stem_piece(s, e)) for s, e in pieces(self.plain)]
+        self._pieces = [(s, e, *self._stem_piece(s, e), max(map(len, self.plain[s:e].split()), default=0))
+                        for s, e in pieces(self.plain)]
+        self._stemmed = "\n".join(p[2] for p in self._pieces)
 
     def _stem_piece(self, start: int, end: int) -> tuple[str, list[int], list[tuple[int, int]]]:
         words, offsets, spans, pos = [], [], [], 0
@@ -150,19 +163,27 @@ class Answer:
         return self.text[self._where[start]:self._where[end - 1] + 1]
 
     def find(self, pattern: str) -> list[Match]:
-        """Every match of the pattern, at most one per view per piece, with its verdict."""
-        raw, stem_re = compile_pair(pattern)
+        """Every match of the pattern, at most one per view per piece, with its verdict.
+        Raises Overrun when the pattern spends more than its budget on this answer."""
+        raw, stem = _source_pair(pattern)
+        use_raw, use_stem = _may_match(raw, self.plain), _may_match(stem, self._stemmed)
+        if not (use_raw or use_stem):
+            return []
+        deadline = time.monotonic() + BUDGET
         found = []
-        for start, end, stemmed_text, offsets, spans in self._pieces:
-            m = raw.search(self.plain[start:end])
-            if m is not None:
-                found.append(self._match(pattern, "plain", start + m.start(), start + m.end()))
-                continue
-            sm = stem_re.search(stemmed_text) if stem_re and stemmed_text else None
-            if sm is not None:
-                first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
-                last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
-                found.append(self._match(pattern, "stemmed", spans[first][0], spans[last][1]))
+        try:
+            for start, end, stemmed_text, offsets, spans, longest in self._pieces:
+                m = _search(raw, self.plain[start:end], longest, deadline) if use_raw else None
+                if m is not None:
+                    found.append(self._match(pattern, "plain", start + m.start(), start + m.end()))
+                    continue
+                sm = _search(stem, stemmed_text, longest, deadline) if use_stem and stemmed_text else None
+                if sm is not None:
+                    first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
+                    last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
+                    found.append(self._match(pattern, "stemmed", spans[first][0], spans[last][1]))
+        except TimeoutError:
+            raise Overrun(pattern) from None
         return found
 
     def _match(self, pattern: str, view: str, start: int, end: int) -> Match:

@@ -128,6 +128,11 @@ class Judge:
         self.plain = plain
         self.segs = segments(plain)
         self._starts = [s.start for s in self.segs]
+        self._clause_start: dict[int, int] = {}
+        self._piece_end: dict[int, int] = {}
+        for s in self.segs:
+            self._clause_start.setdefault(s.clause, s.start)
+            self._piece_end[s.piece] = s.end
 
     def _index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._starts, pos) - 1)
@@ -137,8 +142,7 @@ class Judge:
             return ASSERTED
         i = self._index(start)
         seg = self.segs[i]
-        clause_start = next(s.start for s in self.segs if s.clause == seg.clause)
-        piece_end = max(s.end for s in self.segs if s.piece == seg.piece)
+        clause_start, piece_end = self._clause_start[seg.clause], self._piece_end[seg.piece]
         if _REPORTED_BEFORE.search(self.plain[clause_start:start]) or _REPORTED_AFTER.search(self.plain[end:piece_end]):
             return REPORTED
         if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):

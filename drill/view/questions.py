@@ -112,6 +112,30 @@ def feedback(q: Question, grade: "Grade") -> Group:
     return Group(*parts)
 
 
+_OUTCOME_STYLE = {"hit": "green", "missed": "red", "contradicted": "red", "stated": "yellow", "not stated": "dim"}
+
+
+def explanation(checks: tuple[Any, ...]) -> Group:
+    """`check --explain`: per rubric point, opposite and misconception, each pattern with the
+    view it matched in (plain or stemmed), the words it matched and the verdict on them."""
+    lines: list[Text] = []
+    for check in checks:
+        head = Text(f"{check.kind} · {check.outcome}: ", style=_OUTCOME_STYLE.get(check.outcome, ""))
+        head.append(check.label, style="bold")
+        lines.append(head)
+        for pattern in check.patterns:
+            line = Text("    ")
+            line.append(f"'{pattern}'", style="cyan")
+            found = [m for m in check.matches if m.pattern == pattern]
+            if not found:
+                line.append("  no match", style="dim")
+            for m in found:
+                line.append(f"  {m.view}: “{m.text}” ")
+                line.append(m.verdict, style="green" if m.verdict == "asserted" else "yellow")
+            lines.append(line)
+    return Group(*lines)
+
+
 def _evidence(evidence: tuple[str, ...], i: int) -> list[tuple[str, str, str]]:
     """The words of the answer behind a ✓ or a misconception, quoted under it, so a learner
     sees why and a wrong credit shows at once."""

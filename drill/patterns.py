@@ -1,0 +1,338 @@
+"""Rubric patterns: from a bank's text to the regexes the grader runs, and every reason one
+must not run.
+
+A version 1 bank writes regexes. A version 2 bank writes **phrases**: words matched whole,
+case-insensitively, with any run of spaces between them, each word also matched in its stemmed
+form ("feature scaling" matches "features scaled"); a hyphen matches a hyphen, a space or
+nothing ("soft-margin"), and ``...`` stands for up to six words ("gradient ... vanish"). A
+pattern starting ``re:`` is a regex in either version.
+
+Loading checks each pattern without compiling it: a control character (a ``\\b`` that YAML
+double quotes turned into a backspace), a pattern that needs text across a boundary where the
+answer is cut (". ", ";", ", and"), a pattern Python's parser rejects for any reason (a
+syntax error, ``a{4294967296}``, 2,000 nested parentheses), an ambiguous set, and a repeat of
+something that itself repeats without a small bound (``(\\w+\\s?)*x``, ``(a+)+``), which can
+backtrack for minutes, are faults. The grader tries a pattern only when the answer holds one
+of the texts every match must contain, and compiles it once, on first use: in ``re`` when its
+backtracking on the text has a small bound known from its structure, otherwise in the
+``regex`` module, run with a time budget per answer (``BUDGET``), so grading never hangs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+BUDGET = 0.25  # seconds one pattern may spend on one answer before it is a bank fault
+PHRASE_GAP = 6  # words that "..." in a phrase stands for, at most
+_WIDE = 10  # a repeat allowing more than this many copies counts as unbounded
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip accents (NFKD, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# The tokens of a regex: escapes, [...] classes, {m,n} quantifiers and group syntax such as (?:
+# or (?P<name> are kept as they are; only literal words and characters are folded and stemmed.
+REGEX_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\{[^}]*\}|\(\?P<[^>]*>|\(\?P=\w+\)|\(\?<[=!]|\(\?[:=!]|"
+                         r"[^\W\d_]+|.", re.S)
+
+
+def literal(token: str) -> bool:
+    return not (token.startswith("\\") or token.startswith("[") or token.startswith("(?")
+                or (token.startswith("{") and len(token) > 1))
+
+
+@functools.lru_cache(maxsize=8192)
+def fold_pattern(pattern: str) -> str:
+    """Fold the literal text of a regex like the answer (case, accents), leaving its syntax
+    alone: casefolding the whole pattern would turn ``\\S`` into ``\\s`` and ``\\B`` into ``\\b``."""
+    return "".join(fold(t) if literal(t) else t for t in REGEX_TOKEN.findall(pattern))
+
+
+def phrase(text: str) -> str:
+    """The regex of a version 2 phrase (see the module docstring)."""
+    parts = []
+    for word in text.split():
+        if word == "...":
+            parts.append(None)
+        else:
+            parts.append("".join("[\\s-]?" if c == "-" else re.escape(c) for c in word))
+    out = ""
+    for i, part in enumerate(parts):
+        if part is None:
+            out += rf"(?:\s+\S+){{0,{PHRASE_GAP}}}" if out else ""
+            continue
+        out += (r"\s+" if out else "") + part
+    if not out:
+        return out
+    head = r"\b" if re.match(r"\w", text.strip()) else ""
+    tail = r"\b" if re.search(r"\w$", text.strip()) else ""
+    return head + out + tail
+
+
+def regex_source(pattern: str, version: int) -> str:
+    """What the grader runs for a pattern as the bank wrote it."""
+    if pattern.startswith("re:"):
+        return pattern[3:].strip()
+    return pattern if version == 1 else phrase(pattern)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What parsing a regex once tells: whether it may run, what a match must contain, and
+    how much backtracking it can do."""
+
+    fault: str | None = None
+    needles: tuple[str, ...] | None = None  # a match contains one of these (None: unknown)
+    cost: tuple[int, int, float] | None = None  # (k, w, c): at most c * n**k * m**w ways to try
+    # per start in a text of n characters whose longest run without a space is m characters;
+    # None when no such bound is known (run only with a timeout)
+
+
+def problems(source: str) -> list[str]:
+    """Why a regex must not run; empty when it may. Never raises, whatever the text."""
+    controls = sorted({c for c in source if unicodedata.category(c) == "Cc"})
+    if controls:
+        names = ", ".join(f"U+{ord(c):04X}" for c in controls)
+        hint = " (a \\b in YAML double quotes is a backspace: use single quotes)" if "\b" in controls else ""
+        return [f"contains the control character {names}{hint}"]
+    found = analyse(fold_pattern(source))
+    if found.fault:
+        return [found.fault]
+    if found.needles and all(_ACROSS.search(n) for n in found.needles):
+        return ["can never match: it needs a sentence end, a semicolon, a line break or a comma before "
+                "and/or/but, and the answer is matched one part at a time (see drill.grading.polarity)"]
+    return []
+
+
+_ACROSS = re.compile(r"[.!?;]\s|[;\n]|,\s(?:and|or|nor|but|whereas|while)\b")
+
+
+@functools.lru_cache(maxsize=65536)
+def analyse(source: str) -> Analysis:
+    """Parse a regex (Python's parser alone: loading a bank compiles nothing) and judge it."""
+    from re import _parser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FutureWarning)
+            tree = list(_parser.parse(source, re.IGNORECASE))
+    except FutureWarning as exc:
+        return Analysis(f"is ambiguous: {exc} (escape a literal '[' as '\\[')")
+    except re.error as exc:
+        return Analysis(f"does not compile: {exc}")
+    except RecursionError:
+        return Analysis("is nested too deeply to compile")
+    except (OverflowError, ValueError, MemoryError) as exc:
+        return Analysis(f"does not compile: {exc}")
+    try:
+        if _nested_repeat(tree):
+            return Analysis("repeats a part that itself repeats without a small bound, e.g. (\\w+\\s?)* or "
+                            "(a+)+: matching it can take minutes; bound the inner repeat or drop the outer one")
+        found = _required(tree)
+        return Analysis(None, tuple(found) if found else None, _cost(tree))
+    except RecursionError:
+        return Analysis("is nested too deeply to compile")
+
+
+def _nested_repeat(items: list[Any], inside: bool = False) -> bool:
+    from re import _constants as c
+
+    for op, av in items:
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            _lo, hi, sub = av
+            wide = hi == c.MAXREPEAT or hi > _WIDE
+            if wide and inside:
+                return True
+            if _nested_repeat(list(sub), inside or wide):
+                return True
+        elif op == c.SUBPATTERN:
+            if _nested_repeat(list(av[-1]), inside):
+                return True
+        elif op == c.BRANCH:
+            if any(_nested_repeat(list(alt), inside) for alt in av[1]):
+                return True
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if _nested_repeat(list(av[1]), inside):
+                return True
+        elif op == c.ATOMIC_GROUP:
+            if _nested_repeat(list(av), inside):
+                return True
+        elif op == c.GROUPREF_EXISTS:
+            if any(_nested_repeat(list(b), inside) for b in av[1:] if b is not None):
+                return True
+    return False
+
+
+def needles(source: str) -> tuple[str, ...] | None:
+    """Texts of which a match must contain at least one (None: no such text is known).
+
+    Most patterns match few answers; testing for a needle first spares compiling and running
+    them, which costs far more than the substring test."""
+    return analyse(source).needles
+
+
+def _required(items: list[Any]) -> list[str] | None:
+    """For a sequence of parsed items: the best set of alternatives one of which must occur."""
+    from re import _constants as c
+
+    candidates: list[list[str]] = []
+    run = ""
+    for op, av in items:
+        if op == c.LITERAL:
+            run += chr(av)
+            continue
+        if op == c.AT:
+            continue  # zero-width: the literals on either side stay adjacent
+        if run:
+            candidates.append([run])
+            run = ""
+        inner: list[str] | None = None
+        if op == c.SUBPATTERN:
+            inner = _required(list(av[-1]))
+        elif op == c.ATOMIC_GROUP:
+            inner = _required(list(av))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            inner = _required(list(av[2]))
+        elif op == c.BRANCH:
+            alternatives = [_required(list(alt)) for alt in av[1]]
+            if all(alternatives):
+                inner = [n for alt in alternatives for n in alt]  # type: ignore[union-attr]
+        if inner:
+            candidates.append(inner)
+    if run:
+        candidates.append([run])
+    if not candidates:
+        return None
+    return max(candidates, key=lambda alts: min(len(n) for n in alts))
+
+
+_SINGLE = ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def _cost(items: list[Any]) -> tuple[int, int, float] | None:
+    """A bound on the ways a sequence can match from one start: (k, w, c) for c * n**k * m**w.
+    Each repeat of one character multiplies the ways by its span (unbounded: by m for a class
+    that never matches a space, by n otherwise), an alternation adds its branches' ways, a
+    lookaround is tried at each step. None: no bound."""
+    k, w, c = 0, 0, 1.0
+    for op, av in items:
+        name = str(op)
+        if name in _SINGLE or name == "AT":
+            continue
+        if name == "SUBPATTERN":
+            sub = _cost(list(av[-1]))
+        elif name == "ATOMIC_GROUP":
+            sub = _cost(list(av))
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            sub = _cost(list(av[1]))
+        elif name == "BRANCH":
+            alts = [_cost(list(alt)) for alt in av[1]]
+            if any(a is None for a in alts):
+                return None
+            sub = (max(a[0] for a in alts), max(a[1] for a in alts), sum(a[2] for a in alts))  # type: ignore[index]
+        elif name in _REPEATS:
+            lo, hi, body = av
+            body = list(body)
+            looks = [item for item in body if str(item[0]) in ("ASSERT", "ASSERT_NOT")]
+            rest = [item for item in body if str(item[0]) not in ("ASSERT", "ASSERT_NOT")]
+            single = len(rest) == 1 and str(rest[0][0]) in _SINGLE
+            if not single:
+                inner = _cost(body)
+                if inner is None or hi > _WIDE:
+                    return None
+                sub = (inner[0] * hi, inner[1] * hi, inner[2] ** hi * (hi - lo + 1))
+            else:
+                # A "tempered" repeat such as (?:(?!x).){0,40} tries its lookarounds at each step,
+                # which never backtrack; whitespace comes one character at a time in both views.
+                look = _cost(looks)
+                if look is None:
+                    return None
+                if _whitespace(rest[0]):
+                    sub = (look[0], look[1], 2.0 * look[2])
+                elif hi == _MAXREPEAT:
+                    spaceless = _spaceless(rest[0])
+                    sub = (look[0] + (not spaceless), look[1] + spaceless, look[2])
+                else:
+                    sub = (look[0], look[1], float(hi - lo + 1) * (max(1, hi) * look[2] if looks else 1.0))
+        else:  # back-references, conditionals: no bound known
+            return None
+        if sub is None:
+            return None
+        k, w, c = k + sub[0], w + sub[1], c * sub[2]
+    return k, w, c
+
+
+def _whitespace(item: tuple[Any, Any]) -> bool:
+    """A one-character item that only matches whitespace: \\s, a space, [ \\t]."""
+    op, av = item
+    if str(op) == "LITERAL":
+        return chr(av).isspace()
+    if str(op) == "CATEGORY":
+        return str(av) == "CATEGORY_SPACE"
+    if str(op) == "IN":
+        return all((str(o) == "LITERAL" and chr(a).isspace()) or (str(o) == "CATEGORY" and str(a) == "CATEGORY_SPACE")
+                   for o, a in av)
+    return False
+
+
+def _spaceless(item: tuple[Any, Any]) -> bool:
+    """A one-character item that never matches a space: \\w, \\d, a letter, [a-z0-9]."""
+    op, av = item
+    name = str(op)
+    if name == "LITERAL":
+        return not chr(av).isspace()
+    if name == "CATEGORY":
+        return str(av) in ("CATEGORY_WORD", "CATEGORY_DIGIT", "CATEGORY_NOT_SPACE")
+    if name == "IN":
+        return all(_spaceless(i) if str(i[0]) in ("LITERAL", "CATEGORY")
+                   else str(i[0]) == "RANGE" and not any(chr(x).isspace() for x in range(i[1][0], min(i[1][1], 0x3000) + 1))
+                   for i in av)
+    return False
+
+
+def _maxrepeat() -> int:
+    from re import _constants
+
+    return int(_constants.MAXREPEAT)
+
+
+_MAXREPEAT = _maxrepeat()
+RE_WAYS = 1e6  # a text and pattern whose bound stays below this run in `re`: fast to compile, no timeout needed
+
+
+def bounded(source: str, length: int, longest: int) -> bool:
+    """True when matching ``source`` against ``length`` characters, whose longest run without a
+    space is ``longest``, has a small known bound, so Python's own engine may run it without a
+    timeout."""
+    cost = analyse(source).cost
+    return cost is not None and length * cost[2] * max(length, 1) ** cost[0] * max(longest, 1) ** cost[1] <= RE_WAYS
+
+
+@functools.lru_cache(maxsize=None)
+def compiled_re(source: str) -> Any:
+    """Python's compiled form (None if it cannot be): for texts ``bounded`` allows."""
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except (re.error, RecursionError, OverflowError, ValueError, MemoryError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def compiled(source: str) -> Any:
+    """The ``regex`` module's compiled form, made once per process (None if it cannot be):
+    for the rest, run with a timeout."""
+    import regex
+
+    try:
+        return regex.compile(source, regex.IGNORECASE)
+    except (regex.error, RecursionError, OverflowError, ValueError, MemoryError):
+        return None

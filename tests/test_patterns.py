@@ -1,0 +1,200 @@
+"""Patterns: phrases by default in version 2 banks, faults for patterns that must not run, a time
+budget on matching, and `check --explain`."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from drill.cli import app
+from drill.grading.normalize import Answer, stem_pattern
+from drill.patterns import fold_pattern, phrase, problems
+
+runner = CliRunner()
+
+
+def _bank(version: int, rubric: str, extra: str = "") -> str:
+    return textwrap.dedent("""\
+        version: {version}
+        bank: extra
+        title: Extra
+        questions:
+          - id: scaling
+            ref: 7.1-Q1
+            topic: [theory]
+            kind: concept
+            prompt: Why scale features?
+            answer: Gradient descent zig-zags without feature scaling.
+            rubric:
+        {rubric}
+            hints: ["What shape are the contours?"]
+        {extra}""").format(version=version, rubric=textwrap.indent(textwrap.dedent(rubric), " " * 6),
+                           extra=textwrap.indent(textwrap.dedent(extra), " " * 2))
+
+
+def _validate(tmp_path, text: str):
+    path = tmp_path / "extra.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    return path, result
+
+
+def test_a_non_space_class_survives_folding_and_stemming():
+    assert fold_pattern(r"\S+ \W \B \D Scaling") == r"\S+ \W \B \D scaling"
+    assert stem_pattern(r"\S+ Scaling\b") == r"\S+ scale\b"
+    assert Answer("x-y").matches(r"x\S")
+    assert not Answer("x y").matches(r"x\S")
+
+
+def test_a_phrase_matches_whole_words_in_any_form_and_spacing():
+    assert Answer("We scaled the  Features first").matches(phrase("scale the features"))
+    assert not Answer("rescaled").matches(phrase("scale"))  # whole words only
+    assert Answer("a soft margin").matches(phrase("soft-margin")) and Answer("softmargin").matches(phrase("soft-margin"))
+    assert Answer("gradients tend to vanish").matches(phrase("gradient ... vanish"))
+    assert phrase("1/e (the limit)") == r"\b1/e\s+\(the\s+limit\)"
+
+
+@pytest.mark.parametrize("pattern, fault", [
+    (r"a{4294967296}", "does not compile"),
+    ("(" * 2000 + "a" + ")" * 2000, "nested too deeply"),
+    (r"(\w+\s?)*x", "repeats a part that itself repeats"),
+    (r"(a+)+", "repeats a part that itself repeats"),
+    ("\bbias\b", "control character U+0008"),
+    ("(unclosed", "does not compile"),
+])
+def test_a_pattern_that_must_not_run_is_a_located_fault_found_fast(tmp_path, pattern, fault):
+    text = _bank(1, """\
+        - point: bias
+          match: ['bias',
+                  PATTERN]
+        """).replace("PATTERN", json.dumps(pattern))
+    start = time.monotonic()
+    path, result = _validate(tmp_path, text)
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 2
+    line = 1 + next(i for i, s in enumerate(text.splitlines()) if json.dumps(pattern)[:20] in s)
+    assert result.stderr.startswith(f"{path}:{line}: extra/scaling: rubric pattern ")
+    assert fault in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bounded_repeats_and_phrase_gaps_are_not_faults():
+    assert problems(r"(\w+\s){0,5}x") == [] and problems(r"(?:ab|cd)+") == [] and problems(r".{0,40}y") == []
+    assert problems(phrase("gradient ... vanish")) == []
+
+
+def test_a_pattern_over_its_time_budget_is_a_located_fault_not_a_hang(tmp_path):
+    text = _bank(1, """\
+        - point: bias
+          match: ['bias',
+                  '(a|aa)+$']
+        """)
+    path = tmp_path / "extra.yaml"
+    path.write_text(text, encoding="utf-8")
+    start = time.monotonic()
+    result = runner.invoke(app, ["check", "7.1-Q1", "--bank-dir", str(path), "--answer", "a" * 40 + "x"])
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 2
+    line = 1 + next(i for i, s in enumerate(text.splitlines()) if "(a|aa)" in s)
+    assert result.stderr.startswith(f"{path}:{line}: extra/scaling: pattern '(a|aa)+$' took over")
+
+
+def test_a_quiz_stopped_by_a_slow_pattern_keeps_its_summary(tmp_path):
+    second = """\
+        - id: second
+          ref: 7.1-Q2
+          topic: [theory]
+          kind: concept
+          prompt: Anything?
+          answer: bias
+          rubric:
+            - point: bias
+              match: ['bias', '(a|aa)+$']
+          hints: ["h"]
+        """
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(1, "- point: bias\n  match: ['bias']\n", second), encoding="utf-8")
+    result = runner.invoke(app, ["quiz", "--bank-dir", str(path), "--bank", "extra", "--seed", "1"],
+                           input="bias\n---\n" + "a" * 40 + "x\n---\n")
+    assert result.exit_code == 2
+    assert "1 answered" in result.stdout
+    assert "took over" in result.stderr
+
+
+def test_version_2_reads_phrases_and_re_prefixed_regexes(tmp_path):
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(2, """\
+        - point: zig-zag
+          match: ['zig-zag', 're:oscillat\\w*']
+        - point: scaling
+          match: ['feature scaling']
+        """), encoding="utf-8")
+    def check(answer: str) -> dict:
+        r = runner.invoke(app, ["check", "7.1-Q1", "--bank-dir", str(path), "--json", "--answer", answer])
+        return json.loads(r.stdout)
+    assert check("It oscillates; scaled features help")["hits"] == ["zig-zag"]
+    assert check("it zigzags, so scale features: Feature Scaling")["hits"] == ["zig-zag", "scaling"]
+    assert check("the (zig-zag) path")["hits"] == ["zig-zag"]
+    assert check("scaling features")["hits"] == []  # a phrase keeps its word order
+    assert check("featurexscaling")["hits"] == []  # and is words, not a regex
+
+
+def test_version_1_keeps_reading_regexes(tmp_path):
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(1, "- point: scaling\n  match: ['feature.scaling']\n"), encoding="utf-8")
+    r = runner.invoke(app, ["check", "7.1-Q1", "--bank-dir", str(path), "--json", "--answer", "feature-scaling"])
+    assert json.loads(r.stdout)["hits"] == ["scaling"]
+
+
+def test_new_bank_writes_version_2_and_validates(tmp_path):
+    result = runner.invoke(app, ["new", "bank", "mine", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    path = next(tmp_path.glob("*.yaml"))
+    assert "version: 2" in path.read_text(encoding="utf-8")
+    check = runner.invoke(app, ["validate", str(path)])
+    assert check.exit_code == 0, check.output
+
+
+def test_explain_shows_each_pattern_view_text_and_verdict(tmp_path):
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(1, """\
+        - point: zig-zag
+          match: ['zig.?zag', 'oscillat']
+        - point: scaling
+          match: ['feature scaling']
+          opposite: ['scaling (is|does) (useless|nothing)']
+        """), encoding="utf-8")
+    args = ["check", "7.1-Q1", "--bank-dir", str(path), "--explain", "--answer",
+            "It does not oscillate. Features scaled first; it zig-zags otherwise."]
+    text = runner.invoke(app, args).stdout
+    assert "'oscillat'" in text and "negated" in text
+    assert "'feature scaling'" in text and "stemmed" in text and "Features scaled" in text
+    out = json.loads(runner.invoke(app, args + ["--json"]).stdout)
+    checks = out["explain"]
+    zig = next(c for c in checks if c["label"] == "zig-zag" and c["kind"] == "point")
+    assert zig["outcome"] == "hit"
+    assert {(m["pattern"], m["verdict"]) for m in zig["matches"]} == {("oscillat", "negated"), ("zig.?zag", "asserted")}
+    scaling = next(c for c in checks if c["label"] == "scaling" and c["kind"] == "point")
+    assert scaling["matches"][0]["view"] == "stemmed" and scaling["matches"][0]["text"] == "Features scaled"
+    assert any(c["kind"] == "opposite" and c["outcome"] == "not stated" for c in checks)
+
+
+def test_a_pattern_that_needs_text_across_a_sentence_end_is_a_fault():
+    assert "can never match" in problems(r"errors\. they")[0]
+    assert "can never match" in problems("bias, and variance")[0]
+    assert problems("bias and variance") == []
+
+
+@pytest.mark.parametrize("pattern", [r"a.*b.*c.*d", r"(\w+)\s(\w+)\s(\w+)z", r"(?:(?!q).)*x"])
+def test_a_long_hostile_answer_is_graded_or_faulted_in_bounded_time(tmp_path, pattern):
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(1, f"- point: p\n  match: ['bias', {json.dumps(pattern)}]\n"), encoding="utf-8")
+    for answer in ("a" * 20000, "ab " * 7000, "word " * 4000):
+        start = time.monotonic()
+        result = runner.invoke(app, ["check", "7.1-Q1", "--bank-dir", str(path), "--answer", answer])
+        assert time.monotonic() - start < 5
+        assert result.exit_code in (1, 2)
+        assert result.exit_code == 1 or "took over" in result.stderr
