@@ -25,7 +25,7 @@ from drill.catalog import Catalog
 from drill.errors import BankError
 from drill.paths import cache_dir
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: exercise inputs checked and YAML aliases refused while parsing
 
 
 @dataclass
