@@ -42,6 +42,7 @@ FILE_LIMIT = 64 * 2**20  # bytes the child may write to any one file
 STDERR_TAIL = 2000  # characters of the child's stderr kept when it dies unexpectedly
 MIN_MEMORY_MB = 192  # Python, numpy and its BLAS need about 150 MB of address space to start
 KILL_GRACE = 5.0  # seconds to wait for a killed child to be reaped
+MAX_TIMEOUT = 3600.0  # seconds: an hour is longer than any answer needs, and inf is no CPU limit
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,8 @@ def check_code(task: str, path: Path, *, timeout: float = 10.0, memory_mb: int =
     source = _read_answer(Path(path))
     if not (isinstance(cases, int) and 1 <= cases <= 100):
         raise InputError(f"cases must be between 1 and 100, got {cases!r}")
-    if not timeout > 0:
-        raise InputError(f"timeout must be positive, got {timeout!r}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses nan and inf (no CPU limit can be inf)
+        raise InputError(f"timeout must be positive and at most {MAX_TIMEOUT:g} seconds, got {timeout!r}")
     if memory_mb < MIN_MEMORY_MB:
         raise InputError(f"memory_mb must be at least {MIN_MEMORY_MB}, got {memory_mb!r}")
     seed = secrets.randbits(32) if seed is None else int(seed)
