@@ -60,10 +60,12 @@ from drill.patterns import problems, regex_source
 KINDS = ("concept", "exercise", "choice", "code", "card")
 ANSWER_TYPES = ("number", "label", "ranking", "set", "matrix", "bool")
 CODE_TASKS = ("backprop", "dropout")
-REF_RE = re.compile(r"^\d+(\.\d+)*-Q\d+(-[ivxlc]+)?$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-BANK_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SEE_RE = re.compile(r"drill [a-z][a-z-]*(?: [\w./:,=@+-]+)*\Z")  # printable words only: shown as a command
+# \Z, not $: "$" also matches before a trailing newline, and an id "x\n" named an exported file.
+REF_RE = re.compile(r"\A\d+(\.\d+)*-Q\d+(-[ivxlc]+)?\Z")
+SLUG_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+BANK_RE = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")
+MAX_BANK_BYTES = 64 * 2**20  # one bank file; the largest benchmark bank file is far below
+SEE_RE = re.compile(r"\Adrill [a-z][a-z-]*(?: [\w./:,=@+-]+)*\Z")  # printable words only: shown as a command
 
 TOP_KEYS = {"version", "bank", "title", "source", "questions"}
 QUESTION_KEYS = {
@@ -184,12 +186,15 @@ class _LineDict(dict):
 
 @functools.lru_cache(maxsize=1)
 def _line_loader() -> type:
-    """A safe YAML loader (the C one when present) whose mappings carry line numbers.
+    """A safe YAML loader (the C one when present) whose mappings carry line numbers, and that
+    refuses aliases (see drill.yamlsafe).
 
     Built on first use so that commands served from the bank cache never import yaml."""
     import yaml
 
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from drill.yamlsafe import no_alias_loader
+
+    base = no_alias_loader()
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN202 - yaml's signature
@@ -233,12 +238,16 @@ def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, 
     import yaml
 
     faults = _Faults(file)
+    if len(text) > MAX_BANK_BYTES:  # characters, at least as many bytes
+        faults.add(0, f"{len(text):,} characters; a bank file has at most {MAX_BANK_BYTES:,} bytes")
+        return None, faults.items
     try:
         data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        faults.add(mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+        what = "YAML" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        faults.add(mark.line + 1 if mark else 1, f"{what}: {problem}")
         return None, faults.items
     if not isinstance(data, dict):
         faults.add(1, "a bank must be a mapping with keys version, bank, title, questions")
@@ -436,6 +445,8 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
         if not isinstance(inputs, dict):
             faults.add(_line(item, "inputs"), f"{qid}: inputs must be a mapping")
             inputs = {}
+        elif isinstance(solver, str) and solver in _solver_names():
+            inputs = _checked_inputs(solver, inputs, qid, _line(item, "inputs") or line, faults)
         expect = _parse_expect(item.get("expect"), qid, _line(item, "expect") or line, faults)
     elif kind != "card" and (solver is not None or "expect" in item):  # a card has had its one fault
         faults.add(_line(item, "solver") or line, f"{qid}: solver/expect belong to exercise questions")
@@ -480,6 +491,17 @@ def _examples(item: dict, qid: str, faults: _Faults) -> tuple[Example, ...]:
         for i, text in enumerate(texts):
             out.append(Example(kind, text, lines[i] if i < len(lines) else _line(value, kind)))
     return tuple(out)
+
+
+def _checked_inputs(solver: str, inputs: dict, qid: str, line: int, faults: _Faults) -> dict:
+    """The exercise's inputs if the solver takes them all with the declared types; otherwise
+    each fault located at its key, and no inputs (nothing runs a solver on data it rejects)."""
+    from solvers.inputs import input_faults
+
+    found = input_faults(solver, inputs)
+    for key, message in found:
+        faults.add(_line(inputs, key) if key in inputs else line, f"{qid}: inputs: {message}")
+    return {} if found else inputs
 
 
 def _solver_names() -> dict:
@@ -550,6 +572,9 @@ def bank_files(extra: Iterable[str | os.PathLike[str]] = (), *, builtin: bool = 
 
 def read_bank_file(path: Path) -> tuple[Bank | None, list[tuple[str, int, str]]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_BANK_BYTES:
+            return None, [(str(path), 0, f"{size:,} bytes; a bank file has at most {MAX_BANK_BYTES:,}")]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [(str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]

@@ -5,8 +5,17 @@ call ``sys.exit`` or poke at files, and none of that may touch drill or the user
 The child is ``sys.executable -I`` (no user site, no PYTHON* variables) with a scrubbed
 environment (no DRILL_HOME, DRILL_BANKS or real HOME: HOME and TMPDIR point at a throw-away
 directory that is also its working directory), resource limits on address space, CPU time
-and file size, and a wall-clock timeout after which its whole process group is killed.
-This guards against accidents, not against a determined attacker.
+and file size, a process-count limit (RLIMIT_NPROC, where the kernel enforces it: not for root), and a
+wall-clock timeout. The child leads its own session; at the end its process group, every
+process in its session and every orphan it left (drill is a child subreaper on Linux, so a
+double-forked ``setsid`` daemon is reparented to drill, not to init) are killed.
+
+What the child writes back is data from the answer, which shares the child's process: it can
+rewrite ``result.json`` or write an ``.npz`` whose header declares an 8 TiB array. So drill
+reads ``result.json`` with a size limit and checks its shape, and checks each output array's
+declared size against what the file holds before loading it. This guards against accidents
+and against an answer that attacks the checker; it is not a sandbox against a determined
+attacker (no namespaces, no seccomp).
 
 Protocol: drill writes the answer's source, a ``job.json`` and one ``case<i>.npz`` of inputs
 per case into the temporary directory; the child (``_HARNESS`` plus the task's driver, run
@@ -28,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +52,12 @@ FILE_LIMIT = 64 * 2**20  # bytes the child may write to any one file
 STDERR_TAIL = 2000  # characters of the child's stderr kept when it dies unexpectedly
 MIN_MEMORY_MB = 192  # Python, numpy and its BLAS need about 150 MB of address space to start
 KILL_GRACE = 5.0  # seconds to wait for a killed child to be reaped
+RESULT_LIMIT = 2**20  # bytes of result.json drill reads
+ERROR_LIMIT = 8000  # characters of one error message or traceback kept from the child
+OUTPUT_LIMIT = FILE_LIMIT  # bytes one output array may declare (no more can have been written)
+EXTRA_TASKS = 64  # processes and threads the answer may start (RLIMIT_NPROC above the current count)
+STATUSES = ("running", "done", "syntax", "import", "missing", "memory")
+MAX_TIMEOUT = 3600.0  # seconds: an hour is longer than any answer needs, and inf is no CPU limit
 
 
 @dataclass(frozen=True)
@@ -119,8 +135,8 @@ def check_code(task: str, path: Path, *, timeout: float = 10.0, memory_mb: int =
     source = _read_answer(Path(path))
     if not (isinstance(cases, int) and 1 <= cases <= 100):
         raise InputError(f"cases must be between 1 and 100, got {cases!r}")
-    if not timeout > 0:
-        raise InputError(f"timeout must be positive, got {timeout!r}")
+    if not 0 < timeout <= MAX_TIMEOUT:  # also refuses nan and inf (no CPU limit can be inf)
+        raise InputError(f"timeout must be positive and at most {MAX_TIMEOUT:g} seconds, got {timeout!r}")
     if memory_mb < MIN_MEMORY_MB:
         raise InputError(f"memory_mb must be at least {MIN_MEMORY_MB}, got {memory_mb!r}")
     seed = secrets.randbits(32) if seed is None else int(seed)
@@ -158,15 +174,19 @@ def _run_child(spec: CodeTask, work: Path, timeout: float, memory_mb: int) -> _C
     }
     cpu = math.ceil(timeout) + 1
 
+    tasks = _task_limit()
+
     def limit() -> None:  # runs in the child between fork and exec
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if tasks is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
 
     # os._exit: threads or atexit hooks the answer left behind must not keep the child alive
     program = f"{_HARNESS}\n{spec.driver}\nmain()\nsys.stdout.flush()\nos._exit(0)\n"
-    with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err:
+    with open(work / "stdout.txt", "wb") as out, open(work / "stderr.txt", "wb") as err, _SubReaper() as reaper:
         try:
             child = subprocess.Popen(
                 [sys.executable, "-I", "-c", program], cwd=work, env=env, stdin=subprocess.DEVNULL,
@@ -181,12 +201,26 @@ def _run_child(spec: CodeTask, work: Path, timeout: float, memory_mb: int) -> _C
             timed_out = True
         finally:
             _kill_group(child)
-    stderr = (work / "stderr.txt").read_text(encoding="utf-8", errors="replace")[-STDERR_TAIL:]
+            reaper.kill_leftovers(child.pid)
+    with open(work / "stderr.txt", "rb") as fh:
+        fh.seek(max(0, os.fstat(fh.fileno()).st_size - 4 * STDERR_TAIL))
+        stderr = fh.read().decode("utf-8", errors="replace")[-STDERR_TAIL:]
+    return _ChildRun(timed_out, -signal.SIGKILL if child.returncode is None else child.returncode, stderr,
+                     _read_result(work / "result.json"))
+
+
+def _task_limit() -> int | None:
+    """RLIMIT_NPROC for the child: the tasks (processes and threads) running now plus
+    EXTRA_TASKS. The limit counts every task of the user, and /proc/loadavg's total of all
+    tasks bounds that from above; None where there is no /proc (the limit is then not set)."""
     try:
-        result = json.loads((work / "result.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        result = None
-    return _ChildRun(timed_out, -signal.SIGKILL if child.returncode is None else child.returncode, stderr, result)
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            total = int(fh.read().split()[3].split("/")[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    wanted = total + EXTRA_TASKS
+    return wanted if hard == resource.RLIM_INFINITY or wanted <= hard else None
 
 
 def _kill_group(child: subprocess.Popen) -> None:
@@ -201,11 +235,128 @@ def _kill_group(child: subprocess.Popen) -> None:
         pass
 
 
-def _load(path: Path) -> dict[str, np.ndarray] | None:
+class _SubReaper:
+    """While a check runs, drill adopts the orphans of its descendants (Linux
+    PR_SET_CHILD_SUBREAPER), so a daemon that double-forked and called setsid, leaving both
+    the child's group and its session, still ends up drill's child and is killed at the end."""
+
+    PR_SET_CHILD_SUBREAPER = 36
+
+    def __enter__(self) -> "_SubReaper":
+        self.before = {pid for pid, ppid, *_ in _processes() if ppid == os.getpid()}
+        self.active = self._set(1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            self._set(0)
+
+    def _set(self, value: int) -> bool:
+        if not sys.platform.startswith("linux"):
+            return False
+        try:
+            import ctypes
+
+            return ctypes.CDLL(None, use_errno=True).prctl(self.PR_SET_CHILD_SUBREAPER, value, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            return False
+
+    def kill_leftovers(self, child: int) -> None:
+        """Kill, until none is left, every process in the child's group or session and every
+        new child of drill (an adopted orphan); reap those that are drill's."""
+        me = os.getpid()
+        for _ in range(50):
+            victims = [(pid, ppid) for pid, ppid, pgrp, sid, state in _processes()
+                       if state != "Z" and pid != me
+                       and (sid == child or pgrp == child or (ppid == me and pid not in self.before))]
+            for pid, _ in victims:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for pid, ppid, *_ in _processes():
+                if ppid == me and pid not in self.before:
+                    try:
+                        os.waitpid(pid, os.WNOHANG)
+                    except ChildProcessError:
+                        pass
+            if not victims:
+                return
+            time.sleep(0.01)
+
+
+def _processes() -> list[tuple[int, int, int, int, str]]:
+    """(pid, ppid, process group, session, state) of every process in /proc; empty elsewhere."""
+    found = []
     try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        try:
+            found.append((int(name), int(fields[1]), int(fields[2]), int(fields[3]), fields[0].decode()))
+        except (IndexError, ValueError):
+            continue
+    return found
+
+
+def _read_result(path: Path) -> dict[str, Any] | None:
+    """The child's result.json, read with a size limit and checked field by field; None when
+    it is missing, too large or not what the harness writes (the answer rewrote it)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(RESULT_LIMIT + 1)
+        data = json.loads(raw) if len(raw) <= RESULT_LIMIT else None
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("status") not in STATUSES:
+        return None
+    cases = data.get("cases", [])
+    missing = data.get("missing", [])
+    if not isinstance(cases, list) or not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+        return None
+    for entry in cases:
+        if not isinstance(entry, dict) or not isinstance(entry.get("ok"), bool) \
+                or not isinstance(entry.get("error", ""), (str, type(None))):
+            return None
+        if entry.get("error"):
+            entry["error"] = entry["error"][:ERROR_LIMIT]
+    if not isinstance(data.get("error", ""), (str, type(None))):
+        return None
+    if data.get("error"):
+        data["error"] = data["error"][:ERROR_LIMIT]
+    return data
+
+
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _load(path: Path) -> dict[str, np.ndarray] | None:
+    """An output file of the child, or None when it is missing, damaged or declares arrays
+    larger than the child could have written (each header is checked before any array is read)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    reader = _HEADER_READERS.get(np.lib.format.read_magic(member))
+                    if reader is None:
+                        return None
+                    shape, _, dtype = reader(member)
+                if dtype.hasobject or math.prod(shape) * dtype.itemsize > min(OUTPUT_LIMIT, info.file_size):
+                    return None
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
-    except (OSError, ValueError, EOFError):
+    except (OSError, ValueError, EOFError, TypeError, KeyError, zipfile.BadZipFile, MemoryError, OverflowError):
         return None
 
 
@@ -228,6 +379,8 @@ def _report(spec: CodeTask, inputs: list[dict[str, np.ndarray]], outputs: list[d
                 verdict = spec.judge(case, outputs[i])
             except KeyError as exc:  # only if the answer overwrote the harness's output files
                 verdict = Verdict(False, f"output {exc} is missing from what the program wrote back")
+            except (ValueError, TypeError, IndexError):  # ditto, with arrays of another shape or type
+                verdict = Verdict(False, "the outputs written back are not the ones the checker wrote")
             reports.append(CaseReport(i, verdict.passed, verdict.message, shown,
                                       {k: _show(v) for k, v in verdict.expected.items()},
                                       {k: _show(v) for k, v in verdict.received.items()}))
@@ -241,6 +394,9 @@ def _whole_file_failure(spec: CodeTask, run: _ChildRun, result: dict[str, Any], 
                         memory_mb: int) -> tuple[str | None, str | None]:
     """(status, message) when the file as a whole failed, else (None, None)."""
     status = result.get("status")
+    if run.result is None and run.returncode == 0 and not run.timed_out:
+        return "crash", ("the checker's result file is missing or was altered "
+                         "(an answer must not write result.json or the out*.npz files)")
     if run.timed_out or run.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         return "timeout", f"time limit exceeded: the program was stopped after {timeout:g} s (an endless loop?)"
     if status == "memory":

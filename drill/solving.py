@@ -54,10 +54,12 @@ def read_input_mapping(source: str) -> dict[str, Any]:
     """``--input FILE`` or ``-``: a YAML or JSON mapping whose keys are the option names."""
     import yaml
 
+    from drill.yamlsafe import no_alias_loader
+
     where = "stdin" if source == "-" else source
     text = read_text(source)
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a safe loader, without aliases
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

@@ -139,7 +139,7 @@ def compute(store: Store, catalog: Catalog, filters: Filters, *, new_limit: int,
     first = date.fromisoformat(today)
     horizon = iso(_day_start((first + timedelta(days=14)).isoformat()))
     dues = [d for d, qid in store.query("SELECT due, question_id FROM cards WHERE due < ? ORDER BY due", (horizon,))
-            if qid in selected]
+            if qid in selected and isinstance(d, str)]  # a damaged non-text due is reported by next_due
     forecast = []
     for i in range(14):
         day = (first + timedelta(days=i)).isoformat()

@@ -77,3 +77,33 @@ def test_endless_input_files_are_bounded():
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_check_reads_an_answer_file_with_a_bound():
     _refused(["check", "8.2.1-Q9", "/dev/zero"], "/dev/zero: more than 16 MB")
+
+
+@pytest.mark.parametrize("answer", ["9" * 400, "9" * 400 + "/7", "9" * 5000 + "/3", "1e400"])
+def test_a_huge_number_as_an_answer_is_a_wrong_answer_with_a_reason(answer):
+    result = runner.invoke(app, ["check", "8.2.1-Q9", "--answer", answer])
+    assert result.exit_code == 1, result.output
+    assert "too large to compare" in result.stdout and "Traceback" not in result.output
+    piped = runner.invoke(app, ["quiz", "--id", "8.2.1-Q9", "--no-record", "--json"], input=answer + "\n---\n")
+    assert piped.exit_code == 0 and json.loads(piped.stdout)["passed"] is False
+
+
+def test_check_timeout_must_be_finite(tmp_path):
+    answer = Path(__file__).parent / "fixtures" / "code" / "backprop_correct.py"
+    for value in ("inf", "nan", "1e308"):
+        _refused(["check", "8.3-Q3-i", str(answer), "--timeout", value], "timeout must be positive and at most 3600")
+
+
+def test_interview_minutes_nan():
+    _refused(["interview", "--minutes", "nan"], "--minutes must be a number from 1 to 240, got nan")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["interview", "--minutes", "inf"], "Invalid value for '--minutes': inf is not in the range 1<=x<=240"),
+    (["bogus"], "No such command 'bogus'"),
+    (["--bogus"], "No such option: --bogus"),
+    (["solve", "tfidf", "--top", "x"], "'x' is not a valid int"),
+    (["show"], "Missing argument 'question'"),
+])
+def test_usage_errors_are_one_line_too(args, message):
+    _refused(args, message)

@@ -11,13 +11,18 @@ import functools
 import gc
 import importlib
 import os
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.main
 from typer.core import TyperGroup
 
 from drill.errors import BankError, DrillError
+
+try:  # typer 0.28 carries its own copy of click; earlier versions use click itself
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - typer < 0.28
+    from click.exceptions import NoArgsIsHelpError, UsageError
 
 
 # Every command, the module that defines it, and the line `drill --help` shows for it. Only
@@ -56,9 +61,17 @@ class DrillGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx):  # noqa: ANN001, ANN201 - click's signature
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            _usage_error(exc)
         except BankError as exc:
             from drill.view.safe import fault_line
 
@@ -70,6 +83,18 @@ class DrillGroup(TyperGroup):
 
             typer.echo(error_line(exc), err=True)
             raise typer.Exit(2) from None
+
+
+def _usage_error(exc: UsageError) -> NoReturn:
+    """A bad option or argument, as every other bad input: one line on stderr and exit 2
+    (click would print the usage block; the line names the --help to read instead)."""
+    if isinstance(exc, NoArgsIsHelpError):  # a bare group: its help is the answer
+        raise exc
+    from drill.view.safe import error_line
+
+    where = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+    typer.echo(error_line(f"{exc.format_message().rstrip('.')}{where}"), err=True)
+    raise typer.Exit(2)
 
 
 app = typer.Typer(

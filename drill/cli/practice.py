@@ -106,6 +106,10 @@ def interview_cmd(
     from drill.view import out
     from drill.view.interview import history_view, report_view
 
+    if minutes != minutes:  # nan passes the 1..240 range check (every comparison with nan is false)
+        from drill.errors import InputError
+
+        raise InputError("--minutes must be a number from 1 to 240, got nan")
     if history:  # only reads: no session is opened
         with Store() as store:
             rows = store.interviews()

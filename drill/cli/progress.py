@@ -70,7 +70,7 @@ def forget_cmd(
     shown = printable(question, one_line=True)
 
     with Store() as store:
-        if store.card(question) is None:
+        if question not in store.known_ids():  # not store.card(): a damaged card must be droppable
             raise NotFoundError(f"no progress recorded for '{question}'")
         if not yes and not typer.confirm(f"Drop the card and all reviews of {shown}?"):
             raise typer.Exit(1)

@@ -226,9 +226,16 @@ class Grader:
 
 
 def solve_question(question: Question, inputs: dict[str, Any] | None = None) -> Any:
-    """Run the question's solver; results are cached per inputs for the life of the process."""
+    """Run the question's solver; results are cached per inputs for the life of the process.
+    Inputs the solver refuses (a word over its length limit) are a located bank fault."""
+    from solvers.result import SolverInputError
+
     args = question.inputs if inputs is None else inputs
-    return _solve_cached(question.solver or "", json.dumps(args, sort_keys=True))
+    try:
+        return _solve_cached(question.solver or "", json.dumps(args, sort_keys=True))
+    except SolverInputError as exc:  # inputs of the right types, but values the solver refuses
+        raise BankError([(question.file, question.line,
+                          f"{question.id}: solver {question.solver} rejects the inputs: {exc}")]) from None
 
 
 @lru_cache(maxsize=256)

@@ -31,7 +31,10 @@ def parse_number(text: str) -> float:
         den = float(frac.group(2))
         if den == 0:
             raise AnswerFormatError("division by zero in the answer")
-        return float(Fraction(frac.group(1)) / Fraction(frac.group(2)))
+        try:
+            return float(Fraction(frac.group(1)) / Fraction(frac.group(2)))
+        except (OverflowError, ValueError):  # a quotient beyond any float, or digits beyond int()'s limit
+            raise AnswerFormatError(f"the fraction {text.strip()[:40]!r} is too large to compare") from None
     pct = t.endswith("%")
     core = t[:-1].strip() if pct else t
     try:
@@ -42,6 +45,8 @@ def parse_number(text: str) -> float:
             raise AnswerFormatError(f"expected a number, got {text.strip()!r}") from None
         value = float(found[0].replace(",", "").replace("_", ""))
         pct = bool(re.search(re.escape(found[0]) + r"\s*%", core))
+    if math.isinf(value) and "inf" not in t:  # 400 digits, or 1e400: beyond any float
+        raise AnswerFormatError("the number is too large to compare (beyond 1.8e308)")
     return value / 100 if pct else value
 
 

@@ -144,6 +144,7 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > LATEST:
                 raise StoreError(f"{self.path}: made by a newer drill (schema {version}, this drill knows {LATEST})")
+            self._refuse_foreign(db, version)
             if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
@@ -153,6 +154,14 @@ class Store:
             db.close()
             raise
         return db
+
+    def _refuse_foreign(self, db: sqlite3.Connection, version: int) -> None:
+        """Another program's SQLite file at drill's path is left exactly as it is: checked
+        before WAL mode or any table is set up (an empty file is a new drill database)."""
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (version == 0 and tables) or (version > 0 and "cards" not in tables):
+            raise StoreError(f"{self.path}: an SQLite file that is not a drill database; left untouched "
+                             "(move it, or set DRILL_HOME to another directory)")
 
     def _open_error(self, exc: sqlite3.OperationalError) -> StoreError:
         if "unable to open" in str(exc):
@@ -225,11 +234,22 @@ class Store:
     def card(self, question_id: str) -> CardRow | None:
         row = self._run("SELECT question_id, state, due, card, reps, lapses FROM cards WHERE question_id = ?",
                         (question_id,)).fetchone()
-        return _card_row(row) if row else None
+        return self._card_row(row) if row else None
 
     def cards(self) -> Iterator[CardRow]:
         for row in self._run("SELECT question_id, state, due, card, reps, lapses FROM cards"):
-            yield _card_row(row)
+            yield self._card_row(row)
+
+    def _card_row(self, row: tuple) -> CardRow:
+        qid, state, due, card, reps, lapses = row
+        try:
+            return CardRow(qid, state, parse_iso(due), json.loads(card), reps, lapses)
+        except (TypeError, ValueError):  # edited by hand or by another program
+            raise self._damaged(qid, due) from None
+
+    def _damaged(self, question_id: str, due: Any) -> StoreError:
+        return StoreError(f"{self.path}: the card of {question_id} is damaged (due {due!r}); "
+                          f"`drill forget {question_id}` drops it")
 
     def due(self, now: datetime | None = None, limit: int | None = None) -> list[str]:
         """Question ids due at ``now``, most overdue first (an index range scan, no parsing)."""
@@ -248,8 +268,13 @@ class Store:
         return self._run("SELECT COUNT(*) FROM cards WHERE first_day = ?", (day,)).fetchone()[0]
 
     def next_due(self) -> datetime | None:
-        row = self._run("SELECT MIN(due) FROM cards").fetchone()
-        return parse_iso(row[0]) if row and row[0] else None
+        row = self._run("SELECT question_id, MIN(due) FROM cards").fetchone()
+        if not row or row[1] is None:
+            return None
+        try:
+            return parse_iso(row[1])
+        except (TypeError, ValueError):
+            raise self._damaged(row[0], row[1]) from None
 
     def forget(self, question_id: str) -> int:
         """Drop a card and its review history; returns the number of reviews removed."""
@@ -363,8 +388,3 @@ class Store:
             return None
         at, params, *rest = row
         return FittedParameters(tuple(json.loads(params)), parse_iso(at), *rest)
-
-
-def _card_row(row: tuple) -> CardRow:
-    qid, state, due, card, reps, lapses = row
-    return CardRow(qid, state, parse_iso(due), json.loads(card), reps, lapses)
