@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -145,7 +146,7 @@ def test_reimporting_an_edited_deck_keeps_progress(tmp_path, monkeypatch):
     edited = [(VERBS[0][0], "hablar", "to speak, to talk", ["verbs"]), VERBS[1], ("n3w", "vivir", "to live", [])]
     build_apkg(src, edited)
     again = invoke("import", "anki", str(src), "-o", str(out))
-    assert again.exit_code == 2 and "already exists; give --force" in again.stderr
+    assert again.exit_code == 2 and again.stderr == f"drill: {out} already exists; not overwritten (--force replaces it)\n"
     assert invoke("import", "anki", str(src), "-o", str(out), "--force").exit_code == 0
     cards = cards_of(out)
     assert reviewed["id"] in cards and len(cards) == 4
@@ -226,11 +227,18 @@ def test_apkg_export_ids_are_stable_so_anki_updates_in_place(tmp_path, mini_bank
     for name in ("a.apkg", "b.apkg"):
         path = tmp_path / name
         assert invoke("export", "apkg", "--bank", "mini", "-o", str(path)).exit_code == 0
+        mask = os.umask(0o22)
+        os.umask(mask)
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file to share, not a private one
         con = sqlite3.connect(zipfile.ZipFile(path).extract("collection.anki2", tmp_path / name.split(".")[0]))
         models = json.loads(con.execute("SELECT models FROM col").fetchone()[0])
         decks = json.loads(con.execute("SELECT decks FROM col").fetchone()[0])
         ids.append((set(models), {k for k, d in decks.items() if d["name"] == "drill::mini"}))
     assert ids[0] == ids[1] and ids[0][1]
+    again = invoke("export", "anki", "--format", "apkg", "--bank", "mini", "-o", str(tmp_path / "a.apkg"))
+    assert again.exit_code == 2 and "already exists; not overwritten (--force replaces it)" in again.stderr
+    forced = invoke("export", "anki", "--format", "apkg", "--bank", "mini", "-o", str(tmp_path / "a.apkg"), "--force")
+    assert forced.exit_code == 0
 
 
 # --- markdown notes ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from drill.cli.options import BankDirOpt, BankOpt, IdOpt, JsonOpt, KindOpt, Topi
 
 export_app = typer.Typer(help="Take the banks elsewhere: Anki notes or a markdown study guide.", no_args_is_help=True)
 new_app = typer.Typer(help="Create things: a starter bank.", no_args_is_help=True)
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace files that already exist.")]
 
 
 class AnkiFormat(str, Enum):
@@ -27,6 +28,7 @@ def export_anki(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout; "
                                                    "drill.apkg for --format apkg).")] = None,
+    force: ForceOpt = False,
     fmt: Annotated[AnkiFormat, typer.Option("--format", help="text: Anki's text import; apkg: a package "
                                             "Anki opens on a double click.")] = AnkiFormat.text,
 ) -> None:
@@ -35,7 +37,7 @@ def export_anki(
     from drill.export.anki import export
 
     if fmt is AnkiFormat.apkg:
-        export_apkg(bank, topic, kind, id, bank_dir, output or Path("drill.apkg"))
+        export_apkg(bank, topic, kind, id, bank_dir, output or Path("drill.apkg"), force)
         return
     questions = catalog(bank_dir).select(filters(bank, topic, kind, id))
     text = export(questions)
@@ -49,13 +51,13 @@ def export_anki(
 @export_app.command("apkg")
 def export_apkg(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
-    output: ApkgOut = Path("drill.apkg"),
+    output: ApkgOut = Path("drill.apkg"), force: ForceOpt = False,
 ) -> None:
     """An Anki package: a deck per bank, note GUIDs = question ids, tags = topics, worked solutions."""
     from drill.cli.context import catalog, filters
     from drill.export.apkg import write_apkg
 
-    count = write_apkg(catalog(bank_dir).select(filters(bank, topic, kind, id)), output)
+    count = write_apkg(catalog(bank_dir).select(filters(bank, topic, kind, id)), output, force=force)
     typer.echo(f"Wrote {count} notes to {output}. Open it with Anki (double-click, or File > Import).", err=True)
 
 

@@ -10,8 +10,6 @@ solutions included. Tags are the topics, with spaces made underscores (Anki spli
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from itertools import groupby
 from pathlib import Path
 from typing import Iterable
@@ -31,9 +29,12 @@ def stable_id(kind: str, bank: str) -> int:
     return (1 << 30) + digest % (1 << 30)
 
 
-def write_apkg(questions: Iterable[Question], path: Path) -> int:
-    """Write the package in one step (a temporary file renamed), returning the number of notes."""
+def write_apkg(questions: Iterable[Question], path: Path, *, force: bool = False) -> int:
+    """Write the package in one step (a temporary file renamed), returning the number of notes.
+    An existing file is replaced only with ``force``."""
     import genanki
+
+    from drill.writing import refuse_existing, replace_with
 
     decks = []
     count = 0
@@ -52,17 +53,6 @@ def write_apkg(questions: Iterable[Question], path: Path) -> int:
         decks.append(deck)
     if not decks:
         raise InputError("no questions match these filters: nothing to export")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    os.close(fd)
-    try:
-        genanki.Package(decks).write_to_file(tmp)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-        raise
+    refuse_existing(path, force)
+    replace_with(path, lambda tmp: genanki.Package(decks).write_to_file(str(tmp)))
     return count

@@ -10,14 +10,13 @@ question), so re-importing an updated deck keeps every card's progress.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from drill.errors import BankError, InputError
+from drill.writing import refuse_existing, replace_with
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -83,22 +82,9 @@ def write_bank(deck: Deck, out: Path, *, force: bool = False) -> None:
 
     if not deck.cards:
         raise InputError(f"{deck.source}: no cards to import")
-    if out.exists() and not force:
-        raise InputError(f"{out} already exists; give --force to replace it")
+    refuse_existing(out, force)
     text = bank_yaml(deck)
     _, faults = parse_bank_text(text, str(out))
     if faults:
         raise BankError(faults)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException as exc:  # nothing half-written stays behind, whatever stopped us
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{out}: cannot write ({exc.strerror})") from None
-        raise
+    replace_with(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
