@@ -88,6 +88,16 @@ def test_text_export_ids_follow_guids_so_an_edited_deck_keeps_its_ids(tmp_path):
     assert len(changed) == 1 and after[changed[0]]["front"].startswith("Define the rank")
 
 
+@pytest.mark.parametrize("header,sep", [("#separator:Semicolon\n", ";"), ("#separator:,\n", ","), ("", ";"), ("", ",")])
+def test_text_export_separators_by_name_by_character_or_guessed(tmp_path, header, sep):
+    src = tmp_path / "plain.csv"
+    src.write_text(f'{header}front one{sep}"back, one; with both"\nfront two{sep}back two\n', encoding="utf-8")
+    out = tmp_path / "plain.yaml"
+    assert invoke("import", "anki", str(src), "-o", str(out)).exit_code == 0
+    assert [(c["front"], c["back"]) for c in cards_of(out).values()] == [
+        ("front one", "back, one; with both"), ("front two", "back two")]
+
+
 def test_html_is_never_copied_through():
     text, media = html_to_markdown('<script>alert(1)</script>&lt;b&gt;x&lt;/b&gt; <span onclick="evil()">y</span>'
                                    '<style>p{}</style>a&amp;lt;b<br>z')
@@ -155,6 +165,18 @@ def test_reimporting_an_edited_deck_keeps_progress(tmp_path, monkeypatch):
         assert store.card(reviewed["id"]) is not None
     stats = json.loads(invoke("stats", "--json").stdout)
     assert stats["reviews_total"] == 1 and stats["orphans"] == []
+
+
+def test_a_package_reads_collection_anki21_before_the_legacy_stub(tmp_path):
+    built = build_apkg(tmp_path / "built.apkg", VERBS)
+    src = tmp_path / "modern.colpkg"
+    with zipfile.ZipFile(built) as zin, zipfile.ZipFile(src, "w") as zout:
+        zout.writestr("collection.anki21", zin.read("collection.anki2"))
+        zout.writestr("collection.anki2", b"not a database: the stub older Ankis open")
+        zout.writestr("media", "{}")
+    out = tmp_path / "modern.yaml"
+    assert invoke("import", "anki", str(src), "-o", str(out)).exit_code == 0
+    assert [c["front"] for c in cards_of(out).values()] == ["hablar", "comer", "Yo [...] español."]
 
 
 def test_a_package_in_ankis_newer_compressed_format_is_one_clear_line(tmp_path):

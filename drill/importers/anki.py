@@ -147,9 +147,18 @@ def _header_value(header: _Header, key: str, raw: str, path: Path, line: int) ->
 
 
 def _guess_separator(body: list[str]) -> str:
-    """As Anki does without a #separator line: the first of tab, semicolon, comma that occurs."""
-    sample = "".join(body[:50])
-    return next((sep for sep in ("\t", ";", ",") if sep in sample), "\t")
+    """Without a #separator line: the first of tab, semicolon, comma that splits the opening rows
+    into the same number (two or more) of columns, else the first that occurs."""
+    sample = body[:50]
+    for sep in ("\t", ";", ","):
+        try:
+            widths = {len(row) for row in csv.reader(sample, delimiter=sep) if row}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and widths.pop() >= 2:
+            return sep
+    text = "".join(sample)
+    return next((sep for sep in ("\t", ";", ",") if sep in text), "\t")
 
 
 def _sep_name(sep: str) -> str:
