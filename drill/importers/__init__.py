@@ -54,7 +54,7 @@ def hashed_slug(prefix: str, key: str) -> str:
 def bank_yaml(deck: Deck) -> str:
     import yaml
 
-    class Dumper(yaml.SafeDumper):
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc, valid-type] - C when built
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

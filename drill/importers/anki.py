@@ -38,6 +38,7 @@ SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe":
 DRILL_GUID = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)$")
 CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.S)
 LOOKS_HTML = re.compile(r"<[a-zA-Z/][^>]*>|&(#?\w+);")
+MAX_COLLECTION_BYTES = 2 * 2**30  # unpacked; a package claiming more is refused before it fills the disk
 
 
 @dataclass
@@ -201,6 +202,10 @@ def _package_notes(path: Path) -> tuple[list[_Note], list[str]]:
                     "'Support older Anki versions' ticked")
             if member is None:
                 raise InputError(f"{path}: not an Anki package (no collection.anki21 or collection.anki2 inside)")
+            size = zf.getinfo(member).file_size
+            if size > MAX_COLLECTION_BYTES:
+                raise InputError(f"{path}: the collection inside unpacks to {size / 2**30:.1f} GiB; drill reads "
+                                 f"up to {MAX_COLLECTION_BYTES // 2**30} GiB")
             media = _media_names(zf, names)
             with tempfile.TemporaryDirectory(prefix="drill-import-") as tmp:
                 db = Path(tmp) / "collection.sqlite"
