@@ -146,6 +146,14 @@ def test_apkg_imports_notes_tags_and_lists_media_as_skipped(tmp_path):
     assert "Skipped 1 media files" in result.stderr and "comer.jpg" in result.stderr
 
 
+def test_a_decks_own_text_reaches_the_terminal_as_data(tmp_path):
+    src = build_apkg(tmp_path / "evil.apkg", [("g\x1b]0;pwned\x07", "a front", "", []), *VERBS])
+    result = invoke("import", "anki", str(src), "-o", str(tmp_path / "evil.yaml"))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert f"skipped {src}: note g\\x1b]0;pwned\\x07: empty back" in result.stderr.splitlines()
+
+
 def test_reimporting_an_edited_deck_keeps_progress(tmp_path, monkeypatch):
     src = build_apkg(tmp_path / "verbs.apkg", VERBS)
     out = tmp_path / "verbs.yaml"

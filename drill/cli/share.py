@@ -28,9 +28,9 @@ def export_anki(
     bank: BankOpt = [], topic: TopicOpt = [], kind: KindOpt = [], id: IdOpt = [], bank_dir: BankDirOpt = [],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout; "
                                                    "drill.apkg for --format apkg).")] = None,
-    force: ForceOpt = False,
     fmt: Annotated[AnkiFormat, typer.Option("--format", help="text: Anki's text import; apkg: a package "
                                             "Anki opens on a double click.")] = AnkiFormat.text,
+    force: ForceOpt = False,
 ) -> None:
     """Anki text-import file: one note per question, keyed on its id, HTML front and back."""
     from drill.cli.context import catalog, filters

@@ -10,6 +10,8 @@ solutions included. Tags are the topics, with spaces made underscores (Anki spli
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from itertools import groupby
 from pathlib import Path
 from typing import Iterable
@@ -31,11 +33,12 @@ def stable_id(kind: str, bank: str) -> int:
 
 def write_apkg(questions: Iterable[Question], path: Path, *, force: bool = False) -> int:
     """Write the package in one step (a temporary file renamed), returning the number of notes.
-    An existing file is replaced only with ``force``."""
+    An existing file is kept unless ``force``."""
     import genanki
 
-    from drill.writing import refuse_existing, replace_with
+    from drill.export.files import refuse_existing
 
+    refuse_existing([path], force)
     decks = []
     count = 0
     for bank, qs in groupby(sorted(questions, key=lambda q: q.bank), key=lambda q: q.bank):
@@ -53,6 +56,20 @@ def write_apkg(questions: Iterable[Question], path: Path, *, force: bool = False
         decks.append(deck)
     if not decks:
         raise InputError("no questions match these filters: nothing to export")
-    refuse_existing(path, force)
-    replace_with(path, lambda tmp: genanki.Package(decks).write_to_file(str(tmp)))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    os.close(fd)
+    try:
+        genanki.Package(decks).write_to_file(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; a deck is an ordinary file to share
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+        raise
     return count

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drill.errors import BankError, InputError
-from drill.writing import refuse_existing, replace_with
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -82,9 +81,11 @@ def write_bank(deck: Deck, out: Path, *, force: bool = False) -> None:
 
     if not deck.cards:
         raise InputError(f"{deck.source}: no cards to import")
-    refuse_existing(out, force)
+    from drill.export.files import refuse_existing, write_text_atomic
+
+    refuse_existing([out], force)  # before the work, not after it
     text = bank_yaml(deck)
     _, faults = parse_bank_text(text, str(out))
     if faults:
         raise BankError(faults)
-    replace_with(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_text_atomic(out, text, force=force)

@@ -1,0 +1,56 @@
+"""Writing an export or a new bank: never over an existing file unless asked, never half.
+
+The text goes to a temporary file beside the target, which then replaces it in one step
+(``os.replace``): a failed write (disk full, permissions) leaves the old file, or nothing,
+never a truncated file that blocks a retry. A path that exists in any form, a dangling
+symlink included, is refused unless ``force``; the replace swaps the link itself and never
+writes through it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from drill.errors import InputError
+
+
+def refuse_existing(paths: list[Path], force: bool, *, hint: str = " (--force replaces it)") -> None:
+    """InputError naming the first path that exists (a dangling symlink counts), unless ``force``."""
+    if force:
+        return
+    for path in paths:
+        if os.path.lexists(path):
+            raise InputError(f"{path} already exists; not overwritten{hint}")
+
+
+def write_text_atomic(path: Path, text: str, *, force: bool = False, hint: str = " (--force replaces it)") -> None:
+    """Write ``text`` to ``path`` in one step; every failure is an InputError naming the path."""
+    refuse_existing([path], force, hint=hint)
+    folder = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        if path.is_dir() and not path.is_symlink():
+            raise IsADirectoryError(21, "Is a directory")
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then restoring it): mkstemp creates 0600 files,
+    but an export is an ordinary file the user may share."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
