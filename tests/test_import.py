@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -87,6 +88,16 @@ def test_text_export_ids_follow_guids_so_an_edited_deck_keeps_its_ids(tmp_path):
     assert len(changed) == 1 and after[changed[0]]["front"].startswith("Define the rank")
 
 
+@pytest.mark.parametrize("header,sep", [("#separator:Semicolon\n", ";"), ("#separator:,\n", ","), ("", ";"), ("", ",")])
+def test_text_export_separators_by_name_by_character_or_guessed(tmp_path, header, sep):
+    src = tmp_path / "plain.csv"
+    src.write_text(f'{header}front one{sep}"back, one; with both"\nfront two{sep}back two\n', encoding="utf-8")
+    out = tmp_path / "plain.yaml"
+    assert invoke("import", "anki", str(src), "-o", str(out)).exit_code == 0
+    assert [(c["front"], c["back"]) for c in cards_of(out).values()] == [
+        ("front one", "back, one; with both"), ("front two", "back two")]
+
+
 def test_html_is_never_copied_through():
     text, media = html_to_markdown('<script>alert(1)</script>&lt;b&gt;x&lt;/b&gt; <span onclick="evil()">y</span>'
                                    '<style>p{}</style>a&amp;lt;b<br>z')
@@ -135,6 +146,14 @@ def test_apkg_imports_notes_tags_and_lists_media_as_skipped(tmp_path):
     assert "Skipped 1 media files" in result.stderr and "comer.jpg" in result.stderr
 
 
+def test_a_decks_own_text_reaches_the_terminal_as_data(tmp_path):
+    src = build_apkg(tmp_path / "evil.apkg", [("g\x1b]0;pwned\x07", "a front", "", []), *VERBS])
+    result = invoke("import", "anki", str(src), "-o", str(tmp_path / "evil.yaml"))
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert f"skipped {src}: note g\\x1b]0;pwned\\x07: empty back" in result.stderr.splitlines()
+
+
 def test_reimporting_an_edited_deck_keeps_progress(tmp_path, monkeypatch):
     src = build_apkg(tmp_path / "verbs.apkg", VERBS)
     out = tmp_path / "verbs.yaml"
@@ -145,7 +164,7 @@ def test_reimporting_an_edited_deck_keeps_progress(tmp_path, monkeypatch):
     edited = [(VERBS[0][0], "hablar", "to speak, to talk", ["verbs"]), VERBS[1], ("n3w", "vivir", "to live", [])]
     build_apkg(src, edited)
     again = invoke("import", "anki", str(src), "-o", str(out))
-    assert again.exit_code == 2 and "already exists; give --force" in again.stderr
+    assert again.exit_code == 2 and again.stderr == f"drill: {out} already exists; not overwritten (--force replaces it)\n"
     assert invoke("import", "anki", str(src), "-o", str(out), "--force").exit_code == 0
     cards = cards_of(out)
     assert reviewed["id"] in cards and len(cards) == 4
@@ -154,6 +173,18 @@ def test_reimporting_an_edited_deck_keeps_progress(tmp_path, monkeypatch):
         assert store.card(reviewed["id"]) is not None
     stats = json.loads(invoke("stats", "--json").stdout)
     assert stats["reviews_total"] == 1 and stats["orphans"] == []
+
+
+def test_a_package_reads_collection_anki21_before_the_legacy_stub(tmp_path):
+    built = build_apkg(tmp_path / "built.apkg", VERBS)
+    src = tmp_path / "modern.colpkg"
+    with zipfile.ZipFile(built) as zin, zipfile.ZipFile(src, "w") as zout:
+        zout.writestr("collection.anki21", zin.read("collection.anki2"))
+        zout.writestr("collection.anki2", b"not a database: the stub older Ankis open")
+        zout.writestr("media", "{}")
+    out = tmp_path / "modern.yaml"
+    assert invoke("import", "anki", str(src), "-o", str(out)).exit_code == 0
+    assert [c["front"] for c in cards_of(out).values()] == ["hablar", "comer", "Yo [...] español."]
 
 
 def test_a_package_in_ankis_newer_compressed_format_is_one_clear_line(tmp_path):
@@ -226,11 +257,18 @@ def test_apkg_export_ids_are_stable_so_anki_updates_in_place(tmp_path, mini_bank
     for name in ("a.apkg", "b.apkg"):
         path = tmp_path / name
         assert invoke("export", "apkg", "--bank", "mini", "-o", str(path)).exit_code == 0
+        mask = os.umask(0o22)
+        os.umask(mask)
+        assert path.stat().st_mode & 0o777 == 0o666 & ~mask  # an ordinary file to share, not a private one
         con = sqlite3.connect(zipfile.ZipFile(path).extract("collection.anki2", tmp_path / name.split(".")[0]))
         models = json.loads(con.execute("SELECT models FROM col").fetchone()[0])
         decks = json.loads(con.execute("SELECT decks FROM col").fetchone()[0])
         ids.append((set(models), {k for k, d in decks.items() if d["name"] == "drill::mini"}))
     assert ids[0] == ids[1] and ids[0][1]
+    again = invoke("export", "anki", "--format", "apkg", "--bank", "mini", "-o", str(tmp_path / "a.apkg"))
+    assert again.exit_code == 2 and "already exists; not overwritten (--force replaces it)" in again.stderr
+    forced = invoke("export", "anki", "--format", "apkg", "--bank", "mini", "-o", str(tmp_path / "a.apkg"), "--force")
+    assert forced.exit_code == 0
 
 
 # --- markdown notes ----------------------------------------------------------------------

@@ -53,15 +53,17 @@ def _bank_name(name: Optional[str]) -> Optional[str]:
 def _write_deck(deck: "Deck", output: Optional[Path], force: bool) -> None:
     from drill.importers import write_bank
 
+    from drill.view.safe import printable
+
     out = output or Path(f"{deck.bank}.yaml")
     write_bank(deck, out, force=force)
-    for note in deck.skipped:
-        typer.echo(f"skipped {note}", err=True)
+    lines = [f"skipped {note}" for note in deck.skipped]  # a deck's GUIDs and file names are data: shown, never obeyed
     if deck.media:
         shown = ", ".join(deck.media[:5]) + (", ..." if len(deck.media) > 5 else "")
-        typer.echo(f"Skipped {len(deck.media)} media files (drill shows no images or sounds): {shown}", err=True)
-    typer.echo(f"Wrote {len(deck.cards)} cards to {out} (bank {deck.bank}). "
-               f"Practise them: drill quiz --bank-dir {out}", err=True)
+        lines.append(f"Skipped {len(deck.media)} media files (drill shows no images or sounds): {shown}")
+    lines.append(f"Wrote {len(deck.cards)} cards to {out} (bank {deck.bank}). Practise them: drill quiz --bank-dir {out}")
+    for line in lines:
+        typer.echo(printable(line, one_line=True), err=True)
 
 
 @import_app.command("progress")

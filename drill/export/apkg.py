@@ -63,6 +63,9 @@ def write_apkg(questions: Iterable[Question], path: Path, *, force: bool = False
     os.close(fd)
     try:
         genanki.Package(decks).write_to_file(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; a deck is an ordinary file to share
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

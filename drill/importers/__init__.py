@@ -10,9 +10,7 @@ question), so re-importing an updated deck keeps every card's progress.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +53,7 @@ def hashed_slug(prefix: str, key: str) -> str:
 def bank_yaml(deck: Deck) -> str:
     import yaml
 
-    class Dumper(yaml.SafeDumper):
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc, valid-type] - C when built
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -83,22 +81,11 @@ def write_bank(deck: Deck, out: Path, *, force: bool = False) -> None:
 
     if not deck.cards:
         raise InputError(f"{deck.source}: no cards to import")
-    if out.exists() and not force:
-        raise InputError(f"{out} already exists; give --force to replace it")
+    from drill.export.files import refuse_existing, write_text_atomic
+
+    refuse_existing([out], force)  # before the work, not after it
     text = bank_yaml(deck)
     _, faults = parse_bank_text(text, str(out))
     if faults:
         raise BankError(faults)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException as exc:  # nothing half-written stays behind, whatever stopped us
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{out}: cannot write ({exc.strerror})") from None
-        raise
+    write_text_atomic(out, text, force=force)

@@ -38,6 +38,7 @@ SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe":
 DRILL_GUID = re.compile(r"^([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*)$")
 CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.S)
 LOOKS_HTML = re.compile(r"<[a-zA-Z/][^>]*>|&(#?\w+);")
+MAX_COLLECTION_BYTES = 2 * 2**30  # unpacked; a package claiming more is refused before it fills the disk
 
 
 @dataclass
@@ -147,9 +148,18 @@ def _header_value(header: _Header, key: str, raw: str, path: Path, line: int) ->
 
 
 def _guess_separator(body: list[str]) -> str:
-    """As Anki does without a #separator line: the first of tab, semicolon, comma that occurs."""
-    sample = "".join(body[:50])
-    return next((sep for sep in ("\t", ";", ",") if sep in sample), "\t")
+    """Without a #separator line: the first of tab, semicolon, comma that splits the opening rows
+    into the same number (two or more) of columns, else the first that occurs."""
+    sample = body[:50]
+    for sep in ("\t", ";", ","):
+        try:
+            widths = {len(row) for row in csv.reader(sample, delimiter=sep) if row}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and widths.pop() >= 2:
+            return sep
+    text = "".join(sample)
+    return next((sep for sep in ("\t", ";", ",") if sep in text), "\t")
 
 
 def _sep_name(sep: str) -> str:
@@ -192,6 +202,10 @@ def _package_notes(path: Path) -> tuple[list[_Note], list[str]]:
                     "'Support older Anki versions' ticked")
             if member is None:
                 raise InputError(f"{path}: not an Anki package (no collection.anki21 or collection.anki2 inside)")
+            size = zf.getinfo(member).file_size
+            if size > MAX_COLLECTION_BYTES:
+                raise InputError(f"{path}: the collection inside unpacks to {size / 2**30:.1f} GiB; drill reads "
+                                 f"up to {MAX_COLLECTION_BYTES // 2**30} GiB")
             media = _media_names(zf, names)
             with tempfile.TemporaryDirectory(prefix="drill-import-") as tmp:
                 db = Path(tmp) / "collection.sqlite"
