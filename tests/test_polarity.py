@@ -201,3 +201,13 @@ def test_validate_reports_each_example_the_question_grades_wrongly_at_its_line(t
 ])
 def test_what_a_negation_reaches(text, pattern, verdict):
     assert _verdicts(text, pattern) == [verdict]
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("If you don't scale, gradient descent zig-zags", "zig", "asserted"),
+    ("Without scaling, GD zig-zags", "zig", "asserted"),
+    ("Features don't have to be normal, only the errors", "errors", "asserted"),
+    ("The model doesn't need dropout, weight decay or augmentation", "augmentation", "negated"),
+])
+def test_what_a_negated_verb_governs(text, pattern, verdict):
+    assert _verdicts(text, pattern) == [verdict]
