@@ -14,7 +14,6 @@ regex; in version 2 a pattern is a phrase unless it starts with ``re:`` (see dri
         kind: exercise              # concept | exercise | choice | code
         prompt: "..."               # markdown
         answer: "..."               # the model answer, markdown
-        see: "`drill solve ...` ..."  # a pointer shown under the model answer, not inside it
         rubric:                     # concept: key points, each hit when any pattern is asserted
           - point: "..."
             match: ["regex", ...]
@@ -62,7 +61,7 @@ BANK_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TOP_KEYS = {"version", "bank", "title", "source", "questions"}
 QUESTION_KEYS = {
     "id", "ref", "topic", "kind", "prompt", "answer", "rubric", "misconceptions", "examples",
-    "hints", "pass", "solver", "inputs", "expect", "choices", "correct", "code", "see",
+    "hints", "pass", "solver", "inputs", "expect", "choices", "correct", "code",
 }
 RUBRIC_KEYS = {"point", "match", "weight", "opposite", "correction", "penalty"}
 MISCONCEPTION_KEYS = {"match", "correction", "penalty"}
@@ -119,7 +118,6 @@ class Question:
     topics: tuple[str, ...]
     prompt: str
     answer: str
-    see: str = ""  # a pointer shown under the model answer (a command to try), markdown
     rubric: tuple[RubricPoint, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     examples: tuple[Example, ...] = ()
@@ -350,10 +348,6 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
     for key in ("prompt", "answer"):
         if not isinstance(item.get(key), str) or not item[key].strip():
             faults.add(_line(item, key), f"{qid}: missing {key}")
-    see = item.get("see") or ""
-    if not isinstance(see, str):
-        faults.add(_line(item, "see"), f"{qid}: see must be a text")
-        see = ""
     topics = _names(item, "topic", qid, faults)
     hints = _names(item, "hints", qid, faults)
     if any(not h.strip() for h in hints):
@@ -433,7 +427,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
 
     return Question(
         id=qid, ref=ref, bank=bank, kind=kind, topics=tuple(topics),
-        prompt=str(item.get("prompt") or ""), answer=str(item.get("answer") or ""), see=see,
+        prompt=str(item.get("prompt") or ""), answer=str(item.get("answer") or ""),
         rubric=tuple(rubric), misconceptions=tuple(misconceptions),
         examples=examples, hints=tuple(hints),
         pass_mark=float(pass_mark), solver=solver if isinstance(solver, str) else None,

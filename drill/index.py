@@ -25,7 +25,7 @@ from drill.catalog import Catalog
 from drill.errors import BankError
 from drill.paths import cache_dir
 
-CACHE_FORMAT = 4  # 2: rubric opposites, examples with their lines; 3: pattern lines, phrases; 4: see
+CACHE_FORMAT = 3  # 2: rubric opposites, examples with their lines; 3: pattern lines, phrases
 
 
 @dataclass

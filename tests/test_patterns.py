@@ -198,15 +198,3 @@ def test_a_long_hostile_answer_is_graded_or_faulted_in_bounded_time(tmp_path, pa
         assert time.monotonic() - start < 5
         assert result.exit_code in (1, 2)
         assert result.exit_code == 1 or "took over" in result.stderr
-
-
-def test_a_pointer_under_the_model_answer_is_shown_after_it(tmp_path):
-    path = tmp_path / "extra.yaml"
-    text = _bank(1, "- point: scaling\n  match: ['scal']\n").replace(
-        "    answer: Gradient descent zig-zags without feature scaling.\n",
-        "    answer: Gradient descent zig-zags without feature scaling.\n    see: \"`drill solve optimize` plots it.\"\n")
-    path.write_text(text, encoding="utf-8")
-    shown = runner.invoke(app, ["show", "7.1-Q1", "--bank-dir", str(path), "--answer"]).stdout
-    assert shown.index("zig-zags without") < shown.index("See also: drill solve optimize plots it.")
-    detail = json.loads(runner.invoke(app, ["show", "7.1-Q1", "--bank-dir", str(path), "--json"]).stdout)
-    assert detail["see"] == "`drill solve optimize` plots it." and "drill solve" not in detail["answer"]

@@ -16,8 +16,6 @@ def question_detail(q: Question) -> dict[str, Any]:
     """The `drill show --json` record."""
     out = question_summary(q)
     out["answer"] = q.answer
-    if q.see:
-        out["see"] = q.see
     out["rubric"] = [{"point": p.point, "weight": p.weight} for p in q.rubric]
     out["hints"] = list(q.hints)
     if q.kind == "choice":

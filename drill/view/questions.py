@@ -37,8 +37,6 @@ def question_panel(q: Question, *, header: str = "", show_choices: bool = True) 
 
 def answer_block(q: Question, *, show_rubric: bool = True, show_hints: bool = True) -> Group:
     parts: list[Any] = [Text("Model answer", style="bold green"), Markdown(q.answer)]
-    if q.see:
-        parts.append(Markdown(f"*See also:* {q.see}"))
     if q.kind == "choice" and q.correct:
         parts.insert(1, Text(f"Correct option: {q.correct}) {q.choices[ord(q.correct) - ord('a')]}"))
     if show_rubric and q.rubric:
