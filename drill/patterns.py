@@ -97,16 +97,24 @@ class Analysis:
 
 
 def problems(source: str) -> list[str]:
-    """Why a regex must not run; empty when it may. Never raises, whatever the text."""
+    """Why a regex must not run; empty when it may. Never raises, whatever the text. Loading a
+    bank calls it for every pattern, so it parses the pattern as written and nothing more."""
     controls = sorted({c for c in source if unicodedata.category(c) == "Cc"})
     if controls:
         names = ", ".join(f"U+{ord(c):04X}" for c in controls)
         hint = " (a \\b in YAML double quotes is a backspace: use single quotes)" if "\b" in controls else ""
         return [f"contains the control character {names}{hint}"]
-    found = analyse(fold_pattern(source))
-    if found.fault:
-        return [found.fault]
-    if found.needles and all(_ACROSS.search(n) for n in found.needles):
+    tree = _parse(source)
+    if isinstance(tree, str):
+        return [tree]
+    try:
+        if _nested_repeat(tree):
+            return ["repeats a part that itself repeats without a small bound, e.g. (\\w+\\s?)* or (a+)+: "
+                    "matching it can take minutes; bound the inner repeat or drop the outer one"]
+        found = _required(tree)
+    except RecursionError:
+        return ["is nested too deeply to compile"]
+    if found and all(_ACROSS.search(fold(n)) for n in found):
         return ["can never match: it needs a sentence end, a semicolon, a line break or a comma before "
                 "and/or/but, and the answer is matched one part at a time (see drill.grading.polarity)"]
     return []
@@ -115,27 +123,33 @@ def problems(source: str) -> list[str]:
 _ACROSS = re.compile(r"[.!?;]\s|[;\n]|,\s(?:and|or|nor|but|whereas|while)\b")
 
 
-@functools.lru_cache(maxsize=65536)
-def analyse(source: str) -> Analysis:
-    """Parse a regex (Python's parser alone: loading a bank compiles nothing) and judge it."""
+def _parse(source: str) -> list[Any] | str:
+    """Python's parse tree of a regex (the parser alone: nothing is compiled), or the fault."""
     from re import _parser
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", FutureWarning)
-            tree = list(_parser.parse(source, re.IGNORECASE))
+            return list(_parser.parse(source, re.IGNORECASE))
     except FutureWarning as exc:
-        return Analysis(f"is ambiguous: {exc} (escape a literal '[' as '\\[')")
+        return f"is ambiguous: {exc} (escape a literal '[' as '\\[')"
     except re.error as exc:
-        return Analysis(f"does not compile: {exc}")
+        return f"does not compile: {exc}"
     except RecursionError:
-        return Analysis("is nested too deeply to compile")
+        return "is nested too deeply to compile"
     except (OverflowError, ValueError, MemoryError) as exc:
-        return Analysis(f"does not compile: {exc}")
+        return f"does not compile: {exc}"
+
+
+@functools.lru_cache(maxsize=65536)
+def analyse(source: str) -> Analysis:
+    """What the grader needs to know of a regex it may run (parsed once per process)."""
+    tree = _parse(source)
+    if isinstance(tree, str):
+        return Analysis(tree)
     try:
         if _nested_repeat(tree):
-            return Analysis("repeats a part that itself repeats without a small bound, e.g. (\\w+\\s?)* or "
-                            "(a+)+: matching it can take minutes; bound the inner repeat or drop the outer one")
+            return Analysis("repeats a part that itself repeats without a small bound")
         found = _required(tree)
         return Analysis(None, tuple(found) if found else None, _cost(tree))
     except RecursionError:

@@ -201,3 +201,30 @@ def test_validate_reports_each_example_the_question_grades_wrongly_at_its_line(t
 ])
 def test_what_a_negation_reaches(text, pattern, verdict):
     assert _verdicts(text, pattern) == [verdict]
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("If you don't scale, gradient descent zig-zags", "zig", "asserted"),
+    ("Without scaling, GD zig-zags", "zig", "asserted"),
+    ("Features don't have to be normal, only the errors", "errors", "asserted"),
+    ("The model doesn't need dropout, weight decay or augmentation", "augmentation", "negated"),
+])
+def test_what_a_negated_verb_governs(text, pattern, verdict):
+    assert _verdicts(text, pattern) == [verdict]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["not", "no", "and", "or", "but", ",", ".", ";", ":", "\n", "- ", "e.g.", "É", "ß", "n't",
+                          "errors", "normal", "features", "kernel", "hard margin", "works fine", "  ", "1/e", "(", ")"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=6)), max_size=40).map(" ".join))
+def test_any_answer_grades_with_evidence_parallel_to_hits(text):
+    for ref in ("8.1.2-Q1", "8.1.2-Q14-iv"):
+        g = grade(BUILTIN[ref], text)
+        assert 0.0 <= g.score <= 1.0
+        assert len(g.evidence) == len(g.hits) and len(g.misconception_evidence) == len(g.misconceptions)
+        assert all(e and e in text for e in g.evidence + g.misconception_evidence)

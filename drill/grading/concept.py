@@ -70,6 +70,20 @@ def _find(answer: Answer, question: Question, patterns: tuple[str, ...], lines: 
     return tuple(found)
 
 
+def prepare(question: Question) -> None:
+    """Parse and compile the question's patterns ahead of its answer (``check`` pays this on
+    the first answer to a question; an interactive session calls it in the background while
+    the answer is being typed, so grading it is warm)."""
+    from drill.grading.normalize import warm
+
+    for point in question.rubric:
+        for pattern in (*point.match, *point.opposite):
+            warm(pattern)
+    for mis in question.misconceptions:
+        for pattern in mis.match:
+            warm(pattern)
+
+
 def judge(question: Question, text: str) -> ConceptResult:
     answer = Answer(text)
     empty = not text.strip()

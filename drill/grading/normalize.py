@@ -71,6 +71,15 @@ def _search(source: str, text: str, longest: int, deadline: float) -> Any:
     return slow.search(text, timeout=_left(deadline)) if slow is not None else None
 
 
+def warm(pattern: str) -> None:
+    """Analyse and compile both views of a pattern now, as a typical answer would need them."""
+    for source in _source_pair(pattern):
+        if bounded(source, 200, 20):
+            compiled_re(source)
+        else:
+            compiled(source)
+
+
 class Overrun(Exception):
     """A pattern used up its time budget on one answer (catastrophic backtracking)."""
 

@@ -16,8 +16,10 @@ A match is **negated** when a negation word ("not", "no", "never", "without", "r
 "n't"...) stands before it in its own item and no new verb group ("can", "is", "which"...)
 starts between them, or when an earlier item of the same clause, joined by commas, "or" or
 "nor", holds a negated verb ("need not", "don't", "cannot", "without") that governs the items
-after it: items with no verb of their own ("features need not be normal, uncorrelated or
-scaled"). "No" is a determiner of its own item and governs nothing after it; "and" joins a
+after it: short items (four words at most) with no verb of their own and no contrast word
+("only", "but", "rather") at their start ("features need not be normal, uncorrelated or
+scaled"). A negation in a subordinate clause governs nothing after it ("if you don't scale,
+it zig-zags"). "No" is a determiner of its own item and governs nothing after it; "and" joins a
 new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A match is **reported** when its
 clause attributes it to someone else before it ("a common myth is that", "people often think",
 "it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
@@ -37,6 +39,12 @@ _HARD = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n]|,(?= (?:and|or|nor|but|where
 _CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except)\b|:(?=\s|$)")
 _ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)")
 _GOVERNS = re.compile(r"(?:\b(?:or|nor)\b|,)\s*$")  # what joins an item to a negated one before it
+_ITEM_WORDS = 4  # a governed list item is short: "uncorrelated", "or scaled", "normal features"
+# An item that starts a contrast is the answerer's own claim ("not the features, only the errors").
+_CONTRAST = re.compile(r"\s*(?:only|just|but|rather|instead|merely|solely|yet)\b")
+# A negation inside a subordinate clause governs nothing after it ("if you don't scale, it zig-zags").
+_SUBORDINATE = re.compile(r"\s*(?:if|when|whenever|unless|because|since|as|once|without|although|though|after|"
+                          r"before|until|whether)\b")
 
 # "not only", "no matter", "whether or not" and the like negate nothing.
 _NOT_NEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
@@ -147,15 +155,19 @@ class Judge:
             return REPORTED
         if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
             return NEGATED
-        if _VERB.search(self.plain[seg.start:seg.end]):
+        own = self.plain[seg.start:seg.end]
+        if _VERB.search(own) or len(own.split()) > _ITEM_WORDS or _CONTRAST.match(own):
             return ASSERTED
         for j in range(i - 1, -1, -1):
             prev, after = self.segs[j], self.segs[j + 1]
             if prev.clause != seg.clause or not _GOVERNS.search(self.plain[prev.end:after.start]):
                 break
+            text = self.plain[prev.start:prev.end]
+            if _SUBORDINATE.match(text):
+                break
             if _VERB_NEGATION.search(self.plain, prev.start, prev.end):
                 return NEGATED
-            if _VERB.search(self.plain, prev.start, prev.end) or _NEGATION.search(self.plain, prev.start, prev.end):
+            if _VERB.search(text) or _NEGATION.search(text) or _CONTRAST.match(text):
                 break
         return ASSERTED
 

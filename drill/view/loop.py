@@ -102,6 +102,12 @@ def run_terminal(session: Session, console: Console, read: Callable[[str], str] 
         while (item := session.show()) is not None:
             q = item.question
             console.print(question_panel(q, header=_header(session, item, clock_header(session))))
+            if q.kind == "concept":  # compile its patterns while the answer is typed
+                import threading
+
+                from drill.grading.concept import prepare
+
+                threading.Thread(target=prepare, args=(q,), daemon=True).start()
             note = variant_note(item)
             if note:
                 console.print(note)
