@@ -40,6 +40,8 @@ KindOpt = Annotated[list[Kind], typer.Option("--kind", help="Only this kind of q
 IdOpt = Annotated[list[str], typer.Option("--id", help="Glob on question id or ref, e.g. 'nlp/*' or '8.2.1-Q5*'.", autocompletion=_complete_ids)]
 BankDirOpt = Annotated[list[Path], typer.Option("--bank-dir", help="Extra bank directory or file (repeatable).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
-SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed for a reproducible order or instance.")]
+# 0..2^63-1: numpy refuses negative seeds, and SQLite (interviews keep theirs) stores 64-bit integers
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed for a reproducible order or instance.",
+                                                min=0, max=2**63 - 1)]
 QuestionArg = Annotated[str, typer.Argument(help="Question id (bank/slug), slug or ref (e.g. 8.2.1-Q5-i).",
                                             autocompletion=_complete_ids)]
