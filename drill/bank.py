@@ -554,12 +554,15 @@ def bank_files(extra: Iterable[str | os.PathLike[str]] = (), *, builtin: bool = 
     sources += [Path(p) for p in extra]
     files: list[Path] = []
     for src in sources:
-        if src.is_dir():
-            files += sorted(p for p in src.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-        elif src.is_file():
-            files.append(src)
-        else:
-            raise BankError([(str(src), 0, "no such bank file or directory")])
+        try:  # is_dir() raises on some errors (a name too long for the file system)
+            if src.is_dir():
+                files += sorted(p for p in src.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            elif src.is_file():
+                files.append(src)
+            else:
+                raise BankError([(str(src), 0, "no such bank file or directory")])
+        except OSError as exc:
+            raise BankError([(str(src), 0, f"cannot read: {exc.strerror}")]) from None
     seen: set[Path] = set()
     unique = []
     for f in files:

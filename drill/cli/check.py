@@ -38,10 +38,13 @@ def check_cmd(
         raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
     if q.kind == "code" and file not in (None, "-"):
         path = Path(file)
-        if path.is_dir():
-            raise InputError(f"{file}: is a directory, not a file")
-        if not path.is_file():
-            raise InputError(f"{file}: no such file")
+        try:
+            if path.is_dir():
+                raise InputError(f"{file}: is a directory, not a file")
+            if not path.is_file():
+                raise InputError(f"{file}: no such file")
+        except OSError as exc:  # a name too long for the file system
+            raise InputError(f"{file}: cannot read ({exc.strerror})") from None
         result = grade_code_file(q, path, timeout=timeout)
     else:
         from drill.solving import read_text

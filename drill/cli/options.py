@@ -48,6 +48,8 @@ BankDirOpt = Annotated[list[Path], typer.Option("--bank-dir", help="Extra bank d
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 GraderOpt = Annotated[Optional[GraderChoice], typer.Option(
     "--grader", help="Concept answers: the built-in rules, or a language model through llm (config.toml's grader).")]
-SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed for a reproducible order or instance.")]
+# 0..2^63-1: numpy refuses negative seeds, and SQLite (interviews keep theirs) stores 64-bit integers
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Seed for a reproducible order or instance.",
+                                                min=0, max=2**63 - 1)]
 QuestionArg = Annotated[str, typer.Argument(help="Question id (bank/slug), slug or ref (e.g. 8.2.1-Q5-i).",
                                             autocompletion=_complete_ids)]

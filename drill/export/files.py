@@ -28,6 +28,9 @@ def refuse_existing(paths: list[Path], force: bool, *, hint: str = " (--force re
 def write_text_atomic(path: Path, text: str, *, force: bool = False, hint: str = " (--force replaces it)") -> None:
     """Write ``text`` to ``path`` in one step; every failure is an InputError naming the path."""
     refuse_existing([path], force, hint=hint)
+    if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
+        # os.replace would put a regular file in the place of a device or a pipe (/dev/null)
+        raise InputError(f"{path}: not a regular file; not replaced")
     folder = path.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
@@ -37,8 +40,6 @@ def write_text_atomic(path: Path, text: str, *, force: bool = False, hint: str =
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.chmod(tmp, 0o666 & ~_umask())
-        if path.is_dir() and not path.is_symlink():
-            raise IsADirectoryError(21, "Is a directory")
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -43,7 +43,10 @@ def parse_number(text: str) -> float:
         found = _NUMBER.findall(core)
         if not found:
             raise AnswerFormatError(f"expected a number, got {text.strip()!r}") from None
-        value = float(found[0].replace(",", "").replace("_", ""))
+        try:
+            value = float(found[0].replace(",", "").replace("_", ""))
+        except ValueError:  # "8.2.1" has the shape of the number pattern but is no number
+            raise AnswerFormatError(f"expected a number, got {text.strip()[:40]!r}") from None
         pct = bool(re.search(re.escape(found[0]) + r"\s*%", core))
     if math.isinf(value) and "inf" not in t:  # 400 digits, or 1e400: beyond any float
         raise AnswerFormatError("the number is too large to compare (beyond 1.8e308)")
