@@ -139,7 +139,7 @@ class Job:
     """A bank file to read and, unless its bytes are the ones already indexed, to parse. Workers
     read the file themselves, so the parent never holds the text of a large bank."""
 
-    path: str  # resolved: the key of the file's row
+    path: str  # absolute: the key of the file's row
     shown: str  # as given: what faults and questions name
     size: int  # at the parent's stat, for the progress bar
     indexed: tuple[int, str] | None = None  # the file's row id and sha256, when it has a row
@@ -248,9 +248,10 @@ def _stale(db: sqlite3.Connection, files: Iterable[Path]) -> list:
     rows = {r[1]: r for r in db.execute("SELECT id, path, shown, mtime_ns, size, sha256 FROM files")}
     order: list = []
     for path in files:
-        key, shown = str(path.resolve()), str(path)
+        shown = str(path)
+        key = os.path.abspath(shown)  # not resolved: bank_files has already put aside other spellings
         try:
-            st = path.stat()
+            st = os.stat(shown)
         except OSError as exc:
             order.append((shown, 0, f"cannot read: {exc.strerror}"))
             continue

@@ -92,7 +92,7 @@ def test_added_and_removed_files_are_seen(tmp_path):
     (tmp_path / "two.yaml").unlink()
     assert set(prompts(tmp_path)) == {"one/q1"}
     with sqlite3.connect(index_path()) as db:  # the removed file's rows are gone, not kept forever
-        assert [p for (p,) in db.execute("SELECT path FROM files")] == [str((tmp_path / "one.yaml").resolve())]
+        assert [p for (p,) in db.execute("SELECT path FROM files")] == [os.path.abspath(tmp_path / "one.yaml")]
 
 
 def test_touched_but_identical_file_is_not_parsed_again(tmp_path, parses):
@@ -287,3 +287,16 @@ def test_a_real_cold_load_over_the_threshold_lists_every_question(tmp_path, dril
     builtin = len(load_catalog_from(bank_files()).entries())
     assert proc.stdout.strip().endswith(f"{2 * 1000 + builtin} questions")
     assert proc.stdout.count("b1/q999 ") == 1 and not proc.stderr
+
+
+def test_a_bank_reached_twice_is_loaded_once(tmp_path):
+    """Through its directory and by name, through a symlinked directory, or as a symlink
+    beside it: one bank (bank_files resolves each directory once, not each file)."""
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    write(banks / "one.yaml")
+    (tmp_path / "link").symlink_to(banks, target_is_directory=True)
+    (banks / "alias.yml").symlink_to(banks / "one.yaml")
+    files = bank_files([banks, banks / "one.yaml", tmp_path / "link"], builtin=False)
+    assert [f.name for f in files] == ["alias.yml"]
+    assert set(prompts(banks)) == {"one/q1"}
