@@ -300,3 +300,28 @@ def test_a_bank_reached_twice_is_loaded_once(tmp_path):
     files = bank_files([banks, banks / "one.yaml", tmp_path / "link"], builtin=False)
     assert [f.name for f in files] == ["alias.yml"]
     assert set(prompts(banks)) == {"one/q1"}
+
+
+def test_the_progress_bar_shows_only_on_a_terminal_and_after_a_second(monkeypatch):
+    import io
+
+    import drill.view.loading as loading
+
+    monkeypatch.setattr(loading.sys, "stderr", io.StringIO())  # a pipe: no bar at all
+    with loading.load_progress() as progress:
+        assert progress is None
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(loading.sys, "stderr", Terminal())
+    now = [100.0]
+    monkeypatch.setattr(loading.time, "monotonic", lambda: now[0])
+    with loading.load_progress() as progress:
+        progress(10, 100)
+        assert progress.progress is None  # a fast load draws nothing
+        now[0] += loading.DELAY
+        progress(20, 100)
+        assert progress.progress is not None and progress.progress.tasks[0].completed == 20
+    assert not progress.progress.live.is_started  # and gone when the load ends
