@@ -325,3 +325,15 @@ def test_the_progress_bar_shows_only_on_a_terminal_and_after_a_second(monkeypatc
         progress(20, 100)
         assert progress.progress is not None and progress.progress.tasks[0].completed == 20
     assert not progress.progress.live.is_started  # and gone when the load ends
+
+
+def test_two_loads_at_once_on_a_new_cache_both_succeed(tmp_path):
+    """Two drills started together (a shell completion and a command, two terminals) both create
+    and fill the index: neither fails, nor undoes the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = _many_banks(tmp_path, 8)
+    with ThreadPoolExecutor(2) as pool:
+        loads = list(pool.map(lambda _: [e.id for e in load_catalog_from(files).entries()], range(2)))
+    assert loads[0] == loads[1] == [f"b{i}/q1" for i in range(8)]
+    assert [e.id for e in load_catalog_from(files).entries()] == loads[0]
