@@ -84,7 +84,8 @@ def _marks(values: Sequence[Any]) -> str:
 
 class Selection(Sequence[Entry]):
     """The questions matching some filters, in bank order, read from the index as they are used:
-    its length and any one entry cost a query each, iterating streams the rows."""
+    counting them costs one query (none without kind, topic or id filters), any one entry one
+    query, and iterating streams the rows."""
 
     def __init__(self, db: sqlite3.Connection, files: list[BankFile], where: str, params: tuple):
         self._db, self._where, self._params = db, where, params
