@@ -10,8 +10,8 @@ Each subcommand prints one JSON object on stdout:
 
     quiz-first   load the catalog (DRILL_HOME, DRILL_BANKS as set), select one question of
                  --bank, render its panel as the terminal front-end does
-    unpickle     only unpickle the bank cache file (--gc-off: with the cyclic GC disabled)
-    cold-load    delete the bank cache, then load the catalog (parse everything, write the cache)
+    count        the loaded questions and the index file's size, or (--peek) only whether the
+                 index is there, made by this code, so a load would be warm
     c-loader     the floors of a cold load: yaml.load of the same files with CSafeLoader, and
                  compiling the rubric patterns found in them once each
     profile      where a cold load of one file spends its time (cProfile)
@@ -29,9 +29,7 @@ import cProfile
 import io
 import json
 import os
-import pickle
 import pstats
-import shutil
 import statistics
 import sys
 import time
@@ -62,38 +60,26 @@ def quiz_first(bank: str) -> dict:
     screen.print(Text(COMMANDS, style="dim"))
     t3 = time.perf_counter()
     return {"load_ms": _ms(t1 - t0), "select_ms": _ms(t2 - t1), "render_ms": _ms(t3 - t2),
-            "total_ms": _ms(t3 - t0), "questions": len(cat.questions)}
+            "total_ms": _ms(t3 - t0), "questions": len(cat.entries())}
 
 
-def unpickle(gc_off: bool) -> dict:
-    """The floor of a warm load: unpickling the cache file, with the cyclic GC on (as drill
-    runs) or off (how much of it is the collector walking the growing heap)."""
-    import gc
+def count(peek: bool) -> dict:
+    import sqlite3
 
-    cache = max(_cache_dir().glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    if gc_off:
-        gc.disable()
-    t0 = time.perf_counter()
-    with cache.open("rb") as fh:
-        pickle.load(fh)
-    t1 = time.perf_counter()
-    return {"total_ms": _ms(t1 - t0), "cache_mb": round(cache.stat().st_size / 1e6, 1)}
+    from drill.index import _code_key, index_path, load_catalog
 
-
-def _cache_dir() -> Path:
-    from drill.paths import cache_dir
-
-    return cache_dir()
-
-
-def cold_load() -> dict:
-    from drill.index import load_catalog
-
-    shutil.rmtree(_cache_dir(), ignore_errors=True)
-    t0 = time.perf_counter()
-    cat = load_catalog()
-    t1 = time.perf_counter()
-    return {"total_ms": _ms(t1 - t0), "questions": len(cat.questions)}
+    path = index_path()
+    if peek:
+        try:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+                code = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+                files = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        except sqlite3.Error:
+            return {"warm": False}
+        return {"warm": code == (_code_key(),) and files > 0}
+    questions = len(load_catalog().entries())
+    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    return {"questions": questions, "index_mb": round(size / 1e6, 1)}
 
 
 def c_loader() -> dict:
@@ -133,14 +119,15 @@ def _as_list(value: object) -> list:
 
 
 def profile(file: str) -> dict:
-    """Where one file's parse goes: YAML, checking rubric patterns (drill.bank._patterns),
-    the rest. Profiling slows every call alike, so compare the shares, not the totals."""
-    from drill.bank import parse_bank_text
+    """Where one file's indexing goes: YAML, compiling rubric patterns (drill.bank._patterns),
+    making the index rows (pickling each question), the rest (reading, hashing, building questions). Profiling slows every call alike,
+    so compare the shares, not the totals."""
+    from drill.index import Job, index_file
 
-    text = Path(file).read_text(encoding="utf-8")
+    job = Job(str(Path(file).resolve()), file, Path(file).stat().st_size)
     prof = cProfile.Profile()
     prof.enable()
-    parse_bank_text(text, file)
+    index_file(job)
     prof.disable()
     stats = pstats.Stats(prof)
     total = max(v[3] for v in stats.stats.values())  # the outermost call's cumulative time
@@ -150,16 +137,27 @@ def profile(file: str) -> dict:
 
     yaml_ms = cumulative("load", os.path.join("yaml", "__init__.py"))
     patterns_ms = cumulative("_patterns", os.path.join("drill", "bank.py"))
+    rows_ms = cumulative("<genexpr>", os.path.join("drill", "index.py"))
     return {"total_ms": _ms(total), "yaml_load_ms": _ms(yaml_ms), "check_patterns_ms": _ms(patterns_ms),
-            "other_ms": _ms(total - yaml_ms - patterns_ms)}
+            "index_rows_ms": _ms(rows_ms), "other_ms": _ms(total - yaml_ms - patterns_ms - rows_ms)}
 
 
 def freshness(bank_dir: str) -> dict:
     """Each edit a user makes to a bank must show in the next load; the time of a load after
-    one changed file (warm cache for the other files) is reported too, and whether a load
-    with nothing changed (after a file was removed) still rewrites the cache file."""
+    one changed file (warm index for the other files) and how many files it parsed are
+    reported too, and whether a load with nothing changed writes to the index."""
+    import drill.index
     from drill.bank import bank_files
     from drill.index import load_catalog
+
+    parsed: list[str] = []
+    real_parse = drill.index.parse_bank_text
+
+    def counted(text: str, file: str):  # noqa: ANN202
+        parsed.append(file)
+        return real_parse(text, file)
+
+    drill.index.parse_bank_text = counted
 
     directory = Path(bank_dir).resolve()
     if not os.environ.get("DRILL_HOME"):
@@ -171,23 +169,27 @@ def freshness(bank_dir: str) -> dict:
     checks: dict[str, bool] = {}
     timings: dict[str, float] = {}
 
-    def load() -> dict[str, str]:
-        return {q.id: q.prompt for q in load_catalog().questions}
+    def load(timing: str | None = None) -> dict[str, str]:
+        """Every question's prompt after a load; ``timing`` names the load's own time (reading
+        the prompts back unpickles every question, which no command does)."""
+        t0 = time.perf_counter()
+        cat = load_catalog()
+        if timing:
+            timings[timing] = _ms(time.perf_counter() - t0)
+        return {q.id: q.prompt for q in cat.questions}
 
     base = load()
     st = victim.stat()
     os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # touched, same bytes
-    t0 = time.perf_counter()
-    checks["touched file: same questions"] = load() == base
-    timings["touched_ms"] = _ms(time.perf_counter() - t0)
+    checks["touched file: same questions"] = load("touched_ms") == base
 
     marker = "Benchmark edit marker."
     extra = directory / "zz-bench-extra.yaml"
     try:
         victim.write_bytes(original.replace(b"    prompt: |\n", f"    prompt: |\n      {marker}\n".encode(), 1))
-        t0 = time.perf_counter()
-        after = load()
-        timings["one_changed_ms"] = _ms(time.perf_counter() - t0)
+        parsed.clear()
+        after = load("one_changed_ms")
+        timings["one_changed_parsed"] = len(parsed)
         checks["changed file: edit visible"] = any(p.startswith(marker) for p in after.values())
         extra.write_text("version: 1\nbank: extra\ntitle: Extra\nquestions:\n  - id: added\n    ref: 91.1-Q1\n"
                          "    kind: choice\n    prompt: Added?\n    answer: Yes.\n    choices: [one, two]\n"
@@ -199,13 +201,11 @@ def freshness(bank_dir: str) -> dict:
         extra.unlink(missing_ok=True)
         victim.write_bytes(original)
     checks["restored file: original questions"] = load() == base
-    cache = max(_cache_dir().glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    before = cache.stat().st_mtime_ns
-    load()  # nothing changed since the last load
-    rewritten = cache.stat().st_mtime_ns != before
+    unchanged = load_catalog()  # nothing changed since the last load
+    written = unchanged.db.total_changes != 0
     home = os.environ.get("DRILL_HOME", "")
-    checks["cache under DRILL_HOME/cache"] = bool(home) and any(Path(home, "cache").iterdir())
-    return {"checks": checks, "rewritten_when_unchanged": rewritten, **timings}
+    checks["index under DRILL_HOME/cache"] = bool(home) and drill.index.index_path().is_relative_to(home)
+    return {"checks": checks, "written_when_unchanged": written, **timings}
 
 
 def _median_ms(fn, runs: int) -> float:  # noqa: ANN001
@@ -257,8 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("quiz-first").add_argument("--bank", required=True)
-    sub.add_parser("unpickle").add_argument("--gc-off", action="store_true")
-    sub.add_parser("cold-load")
+    sub.add_parser("count").add_argument("--peek", action="store_true")
     sub.add_parser("c-loader")
     sub.add_parser("profile").add_argument("--file", required=True)
     sub.add_parser("freshness").add_argument("--bank-dir", required=True)
@@ -268,10 +267,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "quiz-first":
         out = quiz_first(args.bank)
-    elif args.what == "unpickle":
-        out = unpickle(args.gc_off)
-    elif args.what == "cold-load":
-        out = cold_load()
+    elif args.what == "count":
+        out = count(args.peek)
     elif args.what == "c-loader":
         out = c_loader()
     elif args.what == "profile":

@@ -41,25 +41,25 @@ Fault = tuple[str, int, str]
 Progress = Callable[[int, int], None]  # (bytes parsed so far, bytes to parse)
 
 SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE files (
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, shown TEXT NOT NULL,
     mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
     bank TEXT NOT NULL, title TEXT NOT NULL, source TEXT NOT NULL, count INTEGER NOT NULL);
-CREATE TABLE questions (
+CREATE TABLE IF NOT EXISTS questions (
     pk INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, position INTEGER NOT NULL,
     id TEXT NOT NULL, ref TEXT NOT NULL, slug TEXT NOT NULL, bank TEXT NOT NULL, kind TEXT NOT NULL,
     topics TEXT NOT NULL, title TEXT NOT NULL, line INTEGER NOT NULL);
-CREATE UNIQUE INDEX questions_order ON questions (file_id, position);
-CREATE INDEX questions_id ON questions (id);
-CREATE INDEX questions_ref ON questions (ref COLLATE NOCASE);
-CREATE INDEX questions_slug ON questions (slug);
-CREATE INDEX questions_kind ON questions (kind, file_id);
-CREATE TABLE topics (question INTEGER NOT NULL, topic TEXT NOT NULL);
-CREATE INDEX topics_topic ON topics (topic, question);
-CREATE TABLE bodies (question INTEGER PRIMARY KEY, body BLOB NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS questions_order ON questions (file_id, position);
+CREATE INDEX IF NOT EXISTS questions_id ON questions (id);
+CREATE INDEX IF NOT EXISTS questions_ref ON questions (ref COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS questions_slug ON questions (slug);
+CREATE INDEX IF NOT EXISTS questions_kind ON questions (kind, file_id);
+CREATE TABLE IF NOT EXISTS topics (question INTEGER NOT NULL, topic TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS topics_topic ON topics (topic, question);
+CREATE TABLE IF NOT EXISTS bodies (question INTEGER PRIMARY KEY, body BLOB NOT NULL);
 -- sets of files (ids and hashes) whose ids and refs were found unique together
-CREATE TABLE checked (files TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS checked (files TEXT PRIMARY KEY);
 """
 
 
@@ -91,9 +91,10 @@ def _connect(path: Path | str) -> sqlite3.Connection:
 
 
 def _create(db: sqlite3.Connection, key: str) -> None:
+    """The tables, once: two drills starting together on a new cache both get through here."""
     db.execute("PRAGMA journal_mode = WAL")  # readers never wait for another drill's write
     db.executescript(SCHEMA)
-    db.execute("INSERT INTO meta VALUES ('code', ?)", (key,))
+    db.execute("INSERT OR IGNORE INTO meta VALUES ('code', ?)", (key,))
 
 
 def _open() -> sqlite3.Connection:
@@ -139,7 +140,7 @@ class Job:
     """A bank file to read and, unless its bytes are the ones already indexed, to parse. Workers
     read the file themselves, so the parent never holds the text of a large bank."""
 
-    path: str  # resolved: the key of the file's row
+    path: str  # absolute: the key of the file's row
     shown: str  # as given: what faults and questions name
     size: int  # at the parent's stat, for the progress bar
     indexed: tuple[int, str] | None = None  # the file's row id and sha256, when it has a row
@@ -248,9 +249,10 @@ def _stale(db: sqlite3.Connection, files: Iterable[Path]) -> list:
     rows = {r[1]: r for r in db.execute("SELECT id, path, shown, mtime_ns, size, sha256 FROM files")}
     order: list = []
     for path in files:
-        key, shown = str(path.resolve()), str(path)
+        shown = str(path)
+        key = os.path.abspath(shown)  # not resolved: bank_files has already put aside other spellings
         try:
-            st = path.stat()
+            st = os.stat(shown)
         except OSError as exc:
             order.append((shown, 0, f"cannot read: {exc.strerror}"))
             continue

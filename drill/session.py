@@ -238,7 +238,7 @@ def review_items(catalog: Catalog, filters: Filters, store: Store, *, new_limit:
     room = max(0, new_limit - store.new_introduced_on(study_day(now)))
     new = list(islice((e for e in selected if e.id not in known), room))
     entries = due + new
-    return [Item(catalog.question(e)) for e in (entries[:n] if n is not None else entries)]
+    return [Item(q) for q in catalog.questions_of(entries[:n] if n is not None else entries)]
 
 
 def iter_answers(stream: Iterable[str]) -> Iterator[str]:

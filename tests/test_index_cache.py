@@ -92,7 +92,7 @@ def test_added_and_removed_files_are_seen(tmp_path):
     (tmp_path / "two.yaml").unlink()
     assert set(prompts(tmp_path)) == {"one/q1"}
     with sqlite3.connect(index_path()) as db:  # the removed file's rows are gone, not kept forever
-        assert [p for (p,) in db.execute("SELECT path FROM files")] == [str((tmp_path / "one.yaml").resolve())]
+        assert [p for (p,) in db.execute("SELECT path FROM files")] == [os.path.abspath(tmp_path / "one.yaml")]
 
 
 def test_touched_but_identical_file_is_not_parsed_again(tmp_path, parses):
@@ -287,3 +287,53 @@ def test_a_real_cold_load_over_the_threshold_lists_every_question(tmp_path, dril
     builtin = len(load_catalog_from(bank_files()).entries())
     assert proc.stdout.strip().endswith(f"{2 * 1000 + builtin} questions")
     assert proc.stdout.count("b1/q999 ") == 1 and not proc.stderr
+
+
+def test_a_bank_reached_twice_is_loaded_once(tmp_path):
+    """Through its directory and by name, through a symlinked directory, or as a symlink
+    beside it: one bank (bank_files resolves each directory once, not each file)."""
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    write(banks / "one.yaml")
+    (tmp_path / "link").symlink_to(banks, target_is_directory=True)
+    (banks / "alias.yml").symlink_to(banks / "one.yaml")
+    files = bank_files([banks, banks / "one.yaml", tmp_path / "link"], builtin=False)
+    assert [f.name for f in files] == ["alias.yml"]
+    assert set(prompts(banks)) == {"one/q1"}
+
+
+def test_the_progress_bar_shows_only_on_a_terminal_and_after_a_second(monkeypatch):
+    import io
+
+    import drill.view.loading as loading
+
+    monkeypatch.setattr(loading.sys, "stderr", io.StringIO())  # a pipe: no bar at all
+    with loading.load_progress() as progress:
+        assert progress is None
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(loading.sys, "stderr", Terminal())
+    now = [100.0]
+    monkeypatch.setattr(loading.time, "monotonic", lambda: now[0])
+    with loading.load_progress() as progress:
+        progress(10, 100)
+        assert progress.progress is None  # a fast load draws nothing
+        now[0] += loading.DELAY
+        progress(20, 100)
+        assert progress.progress is not None and progress.progress.tasks[0].completed == 20
+    assert not progress.progress.live.is_started  # and gone when the load ends
+
+
+def test_two_loads_at_once_on_a_new_cache_both_succeed(tmp_path):
+    """Two drills started together (a shell completion and a command, two terminals) both create
+    and fill the index: neither fails, nor undoes the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = _many_banks(tmp_path, 8)
+    with ThreadPoolExecutor(2) as pool:
+        loads = list(pool.map(lambda _: [e.id for e in load_catalog_from(files).entries()], range(2)))
+    assert loads[0] == loads[1] == [f"b{i}/q1" for i in range(8)]
+    assert [e.id for e in load_catalog_from(files).entries()] == loads[0]
