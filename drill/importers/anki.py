@@ -20,7 +20,6 @@ GUID, so they come back with the same ids); a text export without a GUID column 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import sqlite3
