@@ -20,7 +20,6 @@ GUID, so they come back with the same ids); a text export without a GUID column 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import sqlite3
@@ -266,6 +265,8 @@ def _deck(path: Path, notes: list[_Note], media: list[str], bank: str | None, ki
         slug = _slug(note, bank)
         if slug in seen:
             what = f"note {note.guid!r}" if note.guid else "the same front"
+            if not note.line:  # a package has no lines to point at
+                raise InputError(f"{path}: {what} appears twice")
             raise DeckError(str(path), note.line, f"{what} appears twice (first at {seen[slug]})")
         seen[slug] = note.where
         front, back, found = _sides(note)
