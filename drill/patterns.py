@@ -151,7 +151,7 @@ def analyse(source: str) -> Analysis:
         if _nested_repeat(tree):
             return Analysis("repeats a part that itself repeats without a small bound")
         found = _required(tree)
-        return Analysis(None, tuple(found) if found else None, _cost(tree))
+        return Analysis(None, tuple(found) if found else None, _cost(tree, last=True))
     except RecursionError:
         return Analysis("is nested too deeply to compile")
 
@@ -232,24 +232,27 @@ _SINGLE = ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
-def _cost(items: list[Any]) -> tuple[int, int, float] | None:
+def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None:
     """A bound on the ways a sequence can match from one start: (k, w, c) for c * n**k * m**w.
     Each repeat of one character multiplies the ways by its span (unbounded: by m for a class
     that never matches a space, by n otherwise), an alternation adds its branches' ways, a
-    lookaround is tried at each step. None: no bound."""
+    lookaround is tried at each step. A repeat that ends the pattern (``last``), or that never
+    matches a space and is followed by one, has one way that can succeed: it multiplies
+    nothing. None: no bound."""
     k, w, c = 0, 0, 1.0
-    for op, av in items:
+    for i, (op, av) in enumerate(items):
         name = str(op)
+        at_end = last and all(str(o) == "AT" for o, _ in items[i + 1:])
         if name in _SINGLE or name == "AT":
             continue
         if name == "SUBPATTERN":
-            sub = _cost(list(av[-1]))
+            sub = _cost(list(av[-1]), at_end)
         elif name == "ATOMIC_GROUP":
-            sub = _cost(list(av))
+            sub = _cost(list(av), at_end)
         elif name in ("ASSERT", "ASSERT_NOT"):
             sub = _cost(list(av[1]))
         elif name == "BRANCH":
-            alts = [_cost(list(alt)) for alt in av[1]]
+            alts = [_cost(list(alt), at_end) for alt in av[1]]
             if any(a is None for a in alts):
                 return None
             sub = (max(a[0] for a in alts), max(a[1] for a in alts), sum(a[2] for a in alts))  # type: ignore[index]
@@ -270,7 +273,10 @@ def _cost(items: list[Any]) -> tuple[int, int, float] | None:
                 look = _cost(looks)
                 if look is None:
                     return None
-                if _whitespace(rest[0]):
+                followed = items[i + 1] if i + 1 < len(items) else None
+                if (at_end or (followed is not None and _spaceless(rest[0]) and _whitespace(followed))) and not looks:
+                    sub = (0, 0, 1.0)
+                elif _whitespace(rest[0]):
                     sub = (look[0], look[1], 2.0 * look[2])
                 elif hi == _MAXREPEAT:
                     spaceless = _spaceless(rest[0])
