@@ -47,27 +47,24 @@ LAUGHS = HEAD + """  - id: a
 """
 
 
-@pytest.fixture
-def no_builtins(tmp_path, monkeypatch) -> None:
-    """Only the test's bank: while a bank has faults the cache is not written, so the built-in
-    banks would be parsed again at every command (a second each)."""
-    (tmp_path / "no-builtins").mkdir()
-    monkeypatch.setattr("drill.bank.builtin_dir", lambda: tmp_path / "no-builtins")
-
-
 def _bank(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test's bank, alone: while a bank has faults the bank cache is not written, so the
+    built-in banks would be parsed again at every command (a second each)."""
+    (tmp_path / "no-builtins").mkdir(exist_ok=True)
+    monkeypatch.setattr("drill.bank.builtin_dir", lambda: tmp_path / "no-builtins")
     path = tmp_path / "lol.yaml"
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("DRILL_BANKS", str(path))
     return path
 
 
-@pytest.mark.parametrize("args", [["show", "lol/a"], ["check", "lol/a", "--answer", "x"], ["validate"], ["list"]])
-def test_nested_aliases_are_refused_at_their_line(tmp_path, monkeypatch, no_builtins, args):
+@pytest.mark.parametrize("args", [["show", "lol/a"], ["check", "lol/a", "--answer", "x"], ["validate", "{path}"],
+                                  ["list"]])
+def test_nested_aliases_are_refused_at_their_line(tmp_path, monkeypatch, args):
     path = _bank(tmp_path, LAUGHS, monkeypatch)
     assert len(LAUGHS) < 700
     started = time.monotonic()
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [a.format(path=path) for a in args])
     assert time.monotonic() - started < 5
     assert result.exit_code == 2
     assert result.stderr == f"{path}:7: YAML: aliases (*name) are not allowed: write the value out\n"
@@ -88,7 +85,7 @@ def test_aliases_in_an_input_file_are_refused(tmp_path):
     ("      word1: 2024-01-01\n      word2: sitting", 12,
      "inputs: word1 must be text, got date datetime.date(2024, 1, 1)"),
 ])
-def test_mistyped_exercise_inputs_are_located_faults(tmp_path, monkeypatch, no_builtins, inputs, line, message):
+def test_mistyped_exercise_inputs_are_located_faults(tmp_path, monkeypatch, inputs, line, message):
     path = _bank(tmp_path, HEAD + EXERCISE.format(inputs=inputs), monkeypatch)
     for args in (["validate", str(path)], ["show", "lol/ex"], ["check", "lol/ex", "--answer", "3"]):
         result = runner.invoke(app, args)
@@ -122,7 +119,7 @@ def test_long_words_in_a_bank_are_fast_in_check_and_export(tmp_path, monkeypatch
     assert time.monotonic() - started < 8
 
 
-def test_inputs_a_solver_refuses_are_a_located_fault_not_a_traceback(tmp_path, monkeypatch, no_builtins):
+def test_inputs_a_solver_refuses_are_a_located_fault_not_a_traceback(tmp_path, monkeypatch):
     path = _bank(tmp_path, HEAD + EXERCISE.format(inputs=f"      word1: {'a' * 20_001}\n      word2: b"), monkeypatch)
     result = runner.invoke(app, ["check", "lol/ex", "--answer", "3"])
     assert result.exit_code == 2
@@ -147,7 +144,7 @@ def test_an_oversized_bank_file_is_one_fault(tmp_path, monkeypatch):
     bank = importlib.import_module("drill.bank")
     monkeypatch.setattr(bank, "MAX_BANK_BYTES", 100)
     path = _bank(tmp_path, HEAD + EXERCISE.format(inputs="      word1: a\n      word2: b"), monkeypatch)
-    result = runner.invoke(app, ["list"])  # the built-in banks too are over this limit
+    result = runner.invoke(app, ["list"])
     assert result.exit_code == 2
     size = path.stat().st_size  # ASCII: as many characters as bytes
     assert result.stderr.endswith(f"{path}:0: {size:,} characters; a bank file has at most 100 bytes\n")
