@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers import graphs
 from solvers.graphs import adjacency_matrix, degrees, edge_count, matrix_table
 from solvers.result import Result, SolverInputError, Step, Table, rounded
 
@@ -45,6 +46,7 @@ _SPECTRUM_TOL = 1e-6
 # Size limit: solvers.graphs.MAX_NODES (400), checked while the edge lists are parsed, before any
 # matrix is built or invariant computed; the search, which recurses once per node and refines in
 # pure Python, handles that many.
+MAX_NODES = graphs.MAX_NODES
 
 
 @dataclass(frozen=True, kw_only=True)

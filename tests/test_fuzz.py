@@ -47,8 +47,13 @@ def sandbox(tmp_path, monkeypatch) -> dict[str, str]:
     monkeypatch.setenv("DRILL_BANKS", str(banks))
     answer = tmp_path / "answer.txt"
     answer.write_text("4\n", encoding="utf-8")
-    return {"bank": str(banks / "mini.yaml"), "dir": str(banks), "answer": str(answer),
-            "missing": str(tmp_path / "missing" / "x"), "out": str(tmp_path / "out" / "file")}
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nword1: *b\n", encoding="utf-8")
+    paths = {"bank": str(banks / "mini.yaml"), "dir": str(banks), "answer": str(answer), "aliases": str(aliases),
+             "missing": str(tmp_path / "missing" / "x"), "out": str(tmp_path / "out" / "file")}
+    if os.path.exists("/dev/zero"):  # endless input: every read of it must be bounded
+        paths["zero"] = "/dev/zero"
+    return paths
 
 
 def _commands() -> list[tuple[list[str], Any]]:

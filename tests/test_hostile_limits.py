@@ -107,3 +107,12 @@ def test_interview_minutes_nan():
 ])
 def test_usage_errors_are_one_line_too(args, message):
     _refused(args, message)
+
+
+def test_every_solver_declares_its_size_limits():
+    import solvers
+
+    for name in solvers.REGISTRY:
+        module = solvers.load(name)
+        limits = [k for k, v in vars(module).items() if k.startswith("MAX_") and isinstance(v, (int, float))]
+        assert limits, f"solver {name} declares no MAX_* size limit"
