@@ -125,17 +125,20 @@ class Selection(Sequence[Entry]):
     def _and(self) -> str:
         return f"AND {self._where}" if self._where else ""
 
-    def _rows(self, columns: str) -> Iterator[tuple]:
+    def _rows(self, columns: str) -> Iterator[tuple[BankFile, tuple]]:
+        """(file, row) for each selected question, a query per file (no join: the file is known)."""
         for f, _ in self._parts:
-            yield from self._db.execute(f"SELECT {columns} FROM {_FROM} WHERE q.file_id = ? {self._and()}"
-                                        " ORDER BY q.position", (f.key, *self._params))
+            for row in self._db.execute(f"SELECT {columns} FROM questions q WHERE q.file_id = ? {self._and()}"
+                                        " ORDER BY q.position", (f.key, *self._params)):
+                yield f, row
 
     def __iter__(self) -> Iterator[Entry]:
-        return map(_entry, self._rows(_COLUMNS))
+        for f, r in self._rows("q.pk, q.id, q.ref, q.bank, q.kind, q.topics, q.title, q.line"):
+            yield Entry(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split(_SEP)) if r[5] else (), r[6], f.file, r[7])
 
     def questions(self) -> Iterator[Question]:
         """Every selected question with its body, one at a time (a listing streams them)."""
-        for (body,) in self._rows("(SELECT body FROM bodies WHERE question = q.pk)"):
+        for _, (body,) in self._rows("(SELECT body FROM bodies WHERE question = q.pk)"):
             yield pickle.loads(body)
 
     def having(self, ids: Sequence[str]) -> list[Entry]:
