@@ -3,8 +3,10 @@
 
 Every concept question is graded on its model answer and each of its examples. The first
 pass includes compiling each pattern on first use (what the first answer of a session pays);
-the later passes are warm. Prints per-answer median, 95th percentile and maximum in ms, and
-exits 1 when the warm maximum or the cold 95th percentile is over the target.
+the later passes are warm. Prints per-answer median, 95th percentile and maximum in ms, as
+wall-clock time and as this thread's CPU time, and exits 1 when the warm maximum or the cold
+95th percentile of CPU time is over the target (CPU time: on an idle machine it is the wall
+time, and on a busy one it is the part grading itself costs).
 
 Usage: python benchmarks/bench_grading.py [--passes N]
 """
@@ -32,24 +34,28 @@ def main() -> int:
 
     questions = [q for b in load_banks(bank_files()) for q in b.questions if q.kind == "concept"]
     answers = [(q, text) for q in questions for text in (q.answer, *(e.text for e in q.examples))]
-    passes = []
+    passes, cpu_passes = [], []
     for _ in range(args.passes):
-        times = []
+        times, cpu = [], []
         for q, text in answers:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             grade(q, text)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
         passes.append(times)
+        cpu_passes.append(cpu)
     print(f"{len(answers)} answers to {len(questions)} concept questions, {args.passes} passes")
-    ok = True
-    for name, times in (("cold (first pass)", passes[0]), ("warm (later passes)", [t for p in passes[1:] for t in p])):
-        if not times:
+    for name, times, cpu in (("cold (first pass)", passes[0], cpu_passes[0]),
+                             ("warm (later passes)", [t for p in passes[1:] for t in p],
+                              [t for p in cpu_passes[1:] for t in p])):
+        if len(times) < 2:
             continue
-        p95 = quantiles(times, n=20)[-1]
-        print(f"  {name:20} median {median(times):6.2f} ms   p95 {p95:6.2f} ms   max {max(times):6.2f} ms")
-    warm = [t for p in passes[1:] for t in p] or passes[0]
-    ok = max(warm) <= TARGET_MS and quantiles(passes[0], n=20)[-1] <= TARGET_MS
-    print(f"target: every warm answer and 95% of cold ones under {TARGET_MS:.0f} ms: {'PASS' if ok else 'FAIL'}")
+        print(f"  {name:20} wall: median {median(times):6.2f}  p95 {quantiles(times, n=20)[-1]:6.2f}  "
+              f"max {max(times):6.2f} ms   CPU: median {median(cpu):6.2f}  p95 {quantiles(cpu, n=20)[-1]:6.2f}  "
+              f"max {max(cpu):6.2f} ms")
+    warm = [t for p in cpu_passes[1:] for t in p] or cpu_passes[0]
+    ok = max(warm) <= TARGET_MS and quantiles(cpu_passes[0], n=20)[-1] <= TARGET_MS
+    print(f"target: every warm answer and 95% of cold ones under {TARGET_MS:.0f} ms of CPU: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
 
