@@ -136,10 +136,10 @@ def test_an_unknown_model_or_a_missing_llm_falls_back_with_one_line(model, drill
 
 def test_a_model_that_does_not_reply_in_time_is_abandoned(model, drill_home):
     use_model(drill_home, "grader_timeout = 0.2\n")
-    model.delay = 3.0
+    model.delay = 60.0  # far beyond any slowness of a loaded machine: waiting for it would show
     started = time.monotonic()
     _, out, err = check_json()
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 30
     assert out["grader"] == "builtin" and "did not reply within 0.2 s" in err
 
 
