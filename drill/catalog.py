@@ -136,6 +136,11 @@ class Selection(Sequence[Entry]):
         for f, r in self._rows("q.pk, q.id, q.ref, q.bank, q.kind, q.topics, q.title, q.line"):
             yield Entry(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split(_SEP)) if r[5] else (), r[6], f.file, r[7])
 
+    def ids(self) -> Iterator[str]:
+        """Every selected id, in order: a scan that builds no entries."""
+        for _, (qid,) in self._rows("q.id"):
+            yield qid
+
     def questions(self) -> Iterator[Question]:
         """Every selected question with its body, one at a time (a listing streams them)."""
         for _, (body,) in self._rows("(SELECT body FROM bodies WHERE question = q.pk)"):
@@ -148,8 +153,9 @@ class Selection(Sequence[Entry]):
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             found.update((e.id, e) for e in map(_entry, self._db.execute(
-                f"SELECT {_COLUMNS} FROM {_FROM} WHERE q.id IN ({_marks(chunk)})"
-                f" AND q.file_id IN ({_marks(files)}) {self._and()}", (*chunk, *files, *self._params))))
+                f"SELECT {_COLUMNS} FROM {_FROM} WHERE q.id IN ({_marks(chunk)})"  # by the id index: the
+                f" AND +q.file_id IN ({_marks(files)}) {self._and()}",  # unary + keeps SQLite off file_id's
+                (*chunk, *files, *self._params))))
         return [found[i] for i in ids if i in found]
 
 

@@ -236,7 +236,7 @@ def review_items(catalog: Catalog, filters: Filters, store: Store, *, new_limit:
     due = selected.having(store.due(now))
     known = store.known_ids()
     room = max(0, new_limit - store.new_introduced_on(study_day(now)))
-    new = list(islice((e for e in selected if e.id not in known), room))
+    new = selected.having(list(islice((qid for qid in selected.ids() if qid not in known), room)))
     entries = due + new
     return [Item(q) for q in catalog.questions_of(entries[:n] if n is not None else entries)]
 
