@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,13 +36,8 @@ class Written:
     cards: int
 
 
-def write_log(reviews: Iterable[LoggedReview], path: Path, *, force: bool = False) -> Written:
-    """Write the log to ``path`` whole or not at all (a temporary file renamed into place);
-    an existing file is kept unless ``force``."""
-    if path.exists() and not force:
-        raise InputError(f"{path}: already exists (use --force to overwrite it)")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory")
+def log_csv(reviews: Iterable[LoggedReview]) -> tuple[str, Written]:
+    """The log as the CSV text described above, and what it holds."""
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(COLUMNS)
@@ -53,18 +46,18 @@ def write_log(reviews: Iterable[LoggedReview], path: Path, *, force: bool = Fals
         out.writerow((r.question_id, utc_text(r.reviewed_at), r.rating, r.duration_ms))
         n += 1
         cards.add(r.question_id)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except OSError as exc:
-        os.unlink(tmp)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    return Written(n, len(cards))
+    return buffer.getvalue(), Written(n, len(cards))
+
+
+def write_log(reviews: Iterable[LoggedReview], path: Path, *, force: bool = False) -> Written:
+    """Write the log to ``path`` whole or not at all (a temporary file renamed into place);
+    an existing file is kept unless ``force``."""
+    from drill.export.files import refuse_existing, write_text_atomic
+
+    refuse_existing([path], force)  # before reading the whole log
+    text, written = log_csv(reviews)
+    write_text_atomic(path, text, force=force)
+    return written
 
 
 def read_log(path: Path) -> list[LoggedReview]:

@@ -248,8 +248,10 @@ def _rank(counts: TermCounts, tokenizer: Tokenizer, shown: dict[str, str], input
             unknown.append(term)
     if not query_counts.any():
         where = "the term set" if shown else "any document"
-        found = f"its words ({', '.join(unknown)}) are" if unknown else "it has no words, so nothing is"
-        raise SolverInputError(f"query: {found} not in {where}, so there is nothing to rank by")
+        if not unknown:
+            raise SolverInputError("query: it has no words (after stop words), so there is nothing to rank by")
+        raise SolverInputError(f"query: its words ({', '.join(unknown)}) are not in {where}, "
+                               "so there is nothing to rank by")
     s = _score(counts, query_counts, inputs["tf"], inputs["idf"], inputs["norm"])
     k = counts.n_docs if inputs["top"] is None else min(inputs["top"], counts.n_docs)
     best = s.order[:k]

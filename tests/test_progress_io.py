@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -95,9 +96,12 @@ def test_export_writes_the_documented_csv_and_keeps_an_existing_file(mini_banks,
     out.write_text("mine\n")
     refused = runner.invoke(app, ["export", "progress", str(out)])
     assert refused.exit_code == 2
-    assert refused.stderr == f"drill: {out}: already exists (use --force to overwrite it)\n"
+    assert refused.stderr == f"drill: {out} already exists; not overwritten (--force replaces it)\n"
     assert out.read_text() == "mine\n"
     assert runner.invoke(app, ["export", "progress", str(out), "--force"]).exit_code == 0
+    to_stdout = runner.invoke(app, ["export", "progress", "-"])
+    assert to_stdout.exit_code == 0 and to_stdout.stdout == out.read_text(encoding="utf-8")
+    assert not (Path.cwd() / "-").exists()
     assert out.read_text(encoding="utf-8").startswith(HEADER)
 
 

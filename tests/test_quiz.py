@@ -227,3 +227,20 @@ def test_review_command_from_a_pipe_takes_new_questions_up_to_the_daily_limit(mi
     assert all(r["id"] in {json.loads(x)["id"] for x in first.stdout.splitlines()} for r in records)
     empty = runner.invoke(app, ["review", "--bank", "nope-no-such"], input="")
     assert empty.exit_code == 2
+
+
+def test_quit_and_skip_work_on_any_line_of_an_answer(mini_banks):
+    import io
+
+    from rich.console import Console
+
+    from drill.view.loop import run_terminal
+
+    q = mini_items(mini_banks)["gd-update"]
+    for command, asked in ((":quit", 0), (":skip", 1)):
+        typed = iter(["move against", command, ""])
+        session = Session([Item(q)])
+        run_terminal(session, Console(file=io.StringIO()), lambda prompt: next(typed))
+        assert session.summary.asked == asked
+        if asked:  # skipped, not graded with ':skip' in its text
+            assert session.turns[0][0].skipped and session.turns[0][0].answer == ""

@@ -89,16 +89,23 @@ def export_markdown(
 
 @export_app.command("progress")
 def export_progress(
-    file: Annotated[Path, typer.Argument(help="CSV file to write: card_id,reviewed_at,rating,duration_ms.")],
+    file: Annotated[Path, typer.Argument(help="CSV file to write (card_id,reviewed_at,rating,duration_ms), "
+                                         "or - for stdout.")],
     force: ForceOpt = False,
 ) -> None:
     """Your review log as CSV, for `drill import progress` on another machine."""
-    from drill.progress_io import write_log
+    from drill.progress_io import log_csv, write_log
     from drill.store import Store
+    from drill.view.safe import printable
 
     with Store() as store:
+        if str(file) == "-":
+            text, _ = log_csv(store.review_log())
+            typer.echo(text, nl=False)
+            return
         written = write_log(store.review_log(), file, force=force)
-    typer.echo(f"Wrote {written.reviews} reviews of {written.cards} cards to {file}.", err=True)
+    typer.echo(printable(f"Wrote {written.reviews} review{'s' * (written.reviews != 1)} of {written.cards} "
+                         f"card{'s' * (written.cards != 1)} to {file}.", one_line=True), err=True)
 
 
 def config_cmd(json_out: JsonOpt = False) -> None:

@@ -184,6 +184,10 @@ def isomorphism(
     json_out: JsonOpt = False, steps: StepsOpt = True,
 ) -> None:
     """Are two graphs isomorphic? The mapping and P with P A1 P^T = A2 (8.1.2-Q9-iii)."""
+    if (g1 is None) != (g2 is None):
+        from drill.errors import InputError
+
+        raise InputError("give both --g1 and --g2 (or neither, for the book's two graphs)")
     _emit("isomorphism", dict(g1=g1, g2=g2, directed=directed, nodes1=_csv(nodes1), nodes2=_csv(nodes2)),
           input_file=input_file, random=random, seed=seed, json_out=json_out, steps=steps)
 

@@ -66,7 +66,9 @@ def _read_answer(read: Callable[[str], str], code: bool, console: Console, sessi
     while True:
         line = read("> " if not lines else "  ")
         cmd = line.strip()
-        if not lines and cmd.startswith(":"):
+        # :quit, :skip and :hint work on any line; an unknown :word only on the first, where it
+        # cannot be part of an answer
+        if cmd in (":quit", ":skip", ":hint") or not lines and cmd.startswith(":"):
             if cmd == ":quit":
                 return None
             if cmd == ":skip":
