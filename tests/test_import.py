@@ -237,9 +237,11 @@ def test_apkg_export_round_trips_through_import_with_the_same_ids_fields_and_tag
     result = invoke("export", "anki", "--format", "apkg", "--bank", "flash", "-o", str(apkg))
     assert result.exit_code == 0, result.output
     out = tmp_path / "back.yaml"
+    monkeypatch.setenv("DRILL_BANKS", str(mini_banks))  # as on another machine: bank flash is not loaded there
     assert invoke("import", "anki", str(apkg), "-o", str(out)).exit_code == 0
     assert cards_of(out) == {qid: {**card, "kind": "card"} for qid, card in cards_of(bank).items()}
 
+    monkeypatch.setenv("DRILL_BANKS", f"{bank}:{mini_banks}")
     both = tmp_path / "both.apkg"
     assert invoke("export", "apkg", "--bank", "flash", "--bank", "mini", "-o", str(both)).exit_code == 0
     con = sqlite3.connect(zipfile.ZipFile(both).extract("collection.anki2", tmp_path / "x"))
@@ -354,3 +356,15 @@ def test_a_file_that_is_not_a_package_is_one_line(tmp_path):
     result = invoke("import", "anki", str(src), "-o", str(tmp_path / "x.yaml"))
     assert result.exit_code == 2 and result.stderr.startswith(f"drill: {src}: not a readable Anki package")
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_deck_named_like_a_loaded_bank_is_refused_before_it_shadows_every_id(tmp_path, mini_banks):
+    exported = tmp_path / "mini.txt"
+    assert runner.invoke(app, ["export", "anki", "--bank", "mini", "-o", str(exported)]).exit_code == 0
+    out = tmp_path / "mini.yaml"
+    refused = runner.invoke(app, ["import", "anki", str(exported), "-o", str(out)])
+    assert refused.exit_code == 2 and not out.exists()
+    assert "a bank named 'mini' is already loaded" in refused.stderr and "--bank NAME" in refused.stderr
+    renamed = runner.invoke(app, ["import", "anki", str(exported), "-o", str(out), "--bank", "my-mini"])
+    assert renamed.exit_code == 0, renamed.stderr
+    assert runner.invoke(app, ["list", "--bank-dir", str(out), "--bank", "my-mini"]).exit_code == 0

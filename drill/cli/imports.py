@@ -50,18 +50,40 @@ def _bank_name(name: Optional[str]) -> Optional[str]:
     return name
 
 
+def _refuse_loaded_name(bank: str, out: Path) -> None:
+    """A bank named like one already loaded from another file (a built-in bank exported and
+    imported back) would give every question a duplicate id, and every command would stop."""
+    import os
+
+    from drill.cli.context import catalog
+    from drill.errors import DrillError, InputError
+
+    try:
+        loaded = catalog().bank_files
+    except DrillError:  # the banks on the path have faults of their own: validate reports them
+        return
+    for f in loaded:
+        if f.name == bank and os.path.realpath(f.file) != os.path.realpath(out):
+            raise InputError(f"a bank named '{bank}' is already loaded from {f.file}; "
+                             f"give this one another name with --bank NAME")
+
+
 def _write_deck(deck: "Deck", output: Optional[Path], force: bool) -> None:
     from drill.importers import write_bank
 
     from drill.view.safe import printable
 
     out = output or Path(f"{deck.bank}.yaml")
+    _refuse_loaded_name(deck.bank, out)
     write_bank(deck, out, force=force)
     lines = [f"skipped {note}" for note in deck.skipped]  # a deck's GUIDs and file names are data: shown, never obeyed
     if deck.media:
         shown = ", ".join(deck.media[:5]) + (", ..." if len(deck.media) > 5 else "")
         lines.append(f"Skipped {len(deck.media)} media files (drill shows no images or sounds): {shown}")
-    lines.append(f"Wrote {len(deck.cards)} cards to {out} (bank {deck.bank}). Practise them: drill quiz --bank-dir {out}")
+    lines.append(f"Wrote {len(deck.cards)} card{'s' * (len(deck.cards) != 1)} to {out} (bank {deck.bank}). "
+                 f"Practise them: drill quiz --bank-dir {out}")
+    lines.append("To keep them loaded in every command, add the file's folder to bank_dirs in config.toml "
+                 "or to DRILL_BANKS (`drill config` shows where config.toml lives).")
     for line in lines:
         typer.echo(printable(line, one_line=True), err=True)
 

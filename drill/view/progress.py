@@ -33,7 +33,8 @@ def status_panel(st: Status, questions: int, banks: int) -> Panel:
         "\nAlso: drill list · drill solve tfidf · drill stats · drill --help",
     )
     if st.orphans:
-        tips.append(f"\n{st.orphans} card(s) belong to removed questions: see drill stats")
+        tips.append(f"\n{st.orphans} card(s) of questions not loaded now (removed, or a bank not on the path): "
+                    "see drill stats")
     return Panel(Group(lines, Text(""), tips), title=f"drill · {questions} questions in {banks} banks",
                  title_align="left", border_style="cyan")
 
@@ -91,6 +92,8 @@ def stats_view(s: Stats, weeks: int, now: datetime) -> Group:
     f.add_row(*(str(r["due"]) for r in s.forecast))
     parts += [Text(""), Text(f"Due in the next 14 days (by day of the month, from {first})", style="bold"), f]
     if s.orphans:
-        parts.append(data_text(f"Cards of removed questions ({len(s.orphans)}): " + ", ".join(s.orphans[:10]) +
-                               ("..." if len(s.orphans) > 10 else "") + "\nDrop one with `drill forget ID`.", "yellow"))
+        parts.append(data_text(f"Cards of questions not loaded now ({len(s.orphans)}): " + ", ".join(s.orphans[:10]) +
+                               ("..." if len(s.orphans) > 10 else "") +
+                               "\nTheir bank may just be off the path (--bank-dir, DRILL_BANKS, bank_dirs in "
+                               "config.toml); if the question is gone, `drill forget ID` drops its card.", "yellow"))
     return Group(*parts)
