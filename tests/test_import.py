@@ -368,3 +368,10 @@ def test_a_deck_named_like_a_loaded_bank_is_refused_before_it_shadows_every_id(t
     renamed = runner.invoke(app, ["import", "anki", str(exported), "-o", str(out), "--bank", "my-mini"])
     assert renamed.exit_code == 0, renamed.stderr
     assert runner.invoke(app, ["list", "--bank-dir", str(out), "--bank", "my-mini"]).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["anki", "markdown"])
+def test_a_file_name_the_system_refuses_is_one_line(kind, tmp_path):
+    result = runner.invoke(app, ["import", kind, str(tmp_path / ("x" * 300))])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "File name too long" in result.stderr

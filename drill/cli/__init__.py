@@ -83,6 +83,13 @@ class DrillGroup(TyperGroup):
 
             typer.echo(error_line(exc), err=True)
             raise typer.Exit(2) from None
+        except OSError as exc:
+            if exc.filename is None:  # not about a path the user gave: a bug to see whole
+                raise
+            from drill.view.safe import error_line
+
+            typer.echo(error_line(f"{exc.filename}: {exc.strerror or exc}"), err=True)
+            raise typer.Exit(2) from None
 
 
 def _usage_error(exc: UsageError) -> NoReturn:
