@@ -198,6 +198,13 @@ def _line_loader() -> type:
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN202 - yaml's signature
+            seen: set[str] = set()
+            for key, _ in node.value:  # YAML keeps the last of two equal keys, silently: a fault here
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key '{key.value}' (YAML would keep only the last)", key.start_mark)
+                    seen.add(key.value)
             mapping = _LineDict(super().construct_mapping(node, deep=True))
             mapping.line = node.start_mark.line + 1
             mapping.key_lines = {

@@ -149,3 +149,13 @@ def test_an_oversized_bank_file_is_one_fault(tmp_path, monkeypatch):
     size = path.stat().st_size  # ASCII: as many characters as bytes
     assert result.stderr.endswith(f"{path}:0: {size:,} characters; a bank file has at most 100 bytes\n")
     assert runner.invoke(app, ["validate", str(path)]).stderr == f"{path}:0: {size:,} bytes; a bank file has at most 100\n"
+
+
+def test_a_key_written_twice_is_a_fault_at_its_second_line(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text("version: 1\nbank: dup\ntitle: Dup\nquestions:\n  - id: a\n    ref: 1.1-Q1\n    prompt: p\n"
+                    "    answer: a\n    rubric: [{point: x, match: ['x']}]\n    misconceptions:\n"
+                    "      - match: ['y']\n        correction: first\n        correction: second\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:13: YAML: duplicate key 'correction' (YAML would keep only the last)\n"
