@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from drill.errors import BankError
-from drill.patterns import problems, regex_source
+from drill.patterns import Plan, plan, problems, regex_source
 
 KINDS = ("concept", "exercise", "choice", "code", "card")
 ANSWER_TYPES = ("number", "label", "ranking", "set", "matrix", "bool")
@@ -89,6 +89,9 @@ class RubricPoint:
     correction: str | None = None  # shown as a misconception when the answer contradicts the point
     penalty: float = 0.3
     lines: tuple[int, ...] = ()  # the bank line of each pattern of match, then of opposite
+    # match then opposite, parsed and stemmed while the bank loads (see drill.patterns.Plan);
+    # empty for a point built in code, whose plans are made on first use
+    plans: tuple[Plan, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Misconception:
     correction: str
     penalty: float = 0.3
     lines: tuple[int, ...] = ()  # the bank line of each pattern
+    plans: tuple[Plan, ...] = field(default=(), compare=False, repr=False)  # as RubricPoint.plans
 
 
 @dataclass(frozen=True)
@@ -416,7 +420,7 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
         weight = _positive(r.get("weight"), 1.0, _line(r, "weight"), faults, f"{qid}: rubric weight")
         penalty = _positive(r.get("penalty"), 0.3, _line(r, "penalty"), faults, f"{qid}: rubric penalty")
         rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight, tuple(opposite), correction, penalty,
-                                  tuple(lines + opposite_lines)))
+                                  tuple(lines + opposite_lines), tuple(map(plan, patterns + opposite))))
 
     misconceptions = []
     for m in _entries(item, "misconceptions", qid, faults):
@@ -430,7 +434,8 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
                 faults.add(_line(m, key), f"{qid}: unknown misconception key '{key}'")
         patterns, lines = _patterns(m, "match", version, faults, f"{qid}: misconception")
         penalty = _positive(m.get("penalty"), 0.3, _line(m, "penalty"), faults, f"{qid}: misconception penalty")
-        misconceptions.append(Misconception(tuple(patterns), m["correction"], penalty, tuple(lines)))
+        misconceptions.append(Misconception(tuple(patterns), m["correction"], penalty, tuple(lines),
+                                            tuple(map(plan, patterns))))
 
     examples = _examples(item, qid, faults)
 

@@ -68,17 +68,21 @@ def index_path() -> Path:
 
 
 def _code_key() -> str:
-    """What the pickled bodies depend on: drill's version, this format, and the question
-    model's module (its mtime and size), so that an edited drill/bank.py in a checkout, or
-    another helper's new Question field, never unpickles a body written by older code."""
+    """What the pickled bodies depend on: drill's version, this format, and the modules that
+    build them (their mtime and size): the question model, and drill.patterns, whose plans
+    (parsed and stemmed patterns) travel in the bodies. An edited checkout, or another
+    helper's new Question field, never unpickles a body written by older code."""
     import drill.bank
+    import drill.patterns
 
-    try:
-        st = os.stat(drill.bank.__file__)
-        model = f"{st.st_mtime_ns}:{st.st_size}"
-    except (OSError, TypeError):
-        model = "?"
-    return f"{FORMAT}:{__version__}:{model}"
+    parts = []
+    for module in (drill.bank, drill.patterns):
+        try:
+            st = os.stat(module.__file__)
+            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+        except (OSError, TypeError):
+            parts.append("?")
+    return f"{FORMAT}:{__version__}:{':'.join(parts)}"
 
 
 # --- the database --------------------------------------------------------------------------

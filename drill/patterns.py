@@ -98,23 +98,17 @@ class Analysis:
 
 def problems(source: str) -> list[str]:
     """Why a regex must not run; empty when it may. Never raises, whatever the text. Loading a
-    bank calls it for every pattern, so it parses the pattern as written and nothing more."""
+    bank calls it for every pattern; the parse it makes is the one the grader reuses
+    (``analyse`` is cached per source, and most patterns fold to themselves)."""
     controls = sorted({c for c in source if unicodedata.category(c) == "Cc"})
     if controls:
         names = ", ".join(f"U+{ord(c):04X}" for c in controls)
         hint = " (a \\b in YAML double quotes is a backspace: use single quotes)" if "\b" in controls else ""
         return [f"contains the control character {names}{hint}"]
-    tree = _parse(source)
-    if isinstance(tree, str):
-        return [tree]
-    try:
-        if _nested_repeat(tree):
-            return ["repeats a part that itself repeats without a small bound, e.g. (\\w+\\s?)* or (a+)+: "
-                    "matching it can take minutes; bound the inner repeat or drop the outer one"]
-        found = _required(tree)
-    except RecursionError:
-        return ["is nested too deeply to compile"]
-    if found and all(_ACROSS.search(fold(n)) for n in found):
+    found = analyse(source)
+    if found.fault:
+        return [found.fault]
+    if found.needles and all(_ACROSS.search(fold(n)) for n in found.needles):
         return ["can never match: it needs a sentence end, a semicolon, a line break or a comma before "
                 "and/or/but, and the answer is matched one part at a time (see drill.grading.polarity)"]
     return []
@@ -141,15 +135,20 @@ def _parse(source: str) -> list[Any] | str:
         return f"does not compile: {exc}"
 
 
+_NESTED = ("repeats a part that itself repeats without a small bound, e.g. (\\w+\\s?)* or (a+)+: "
+           "matching it can take minutes; bound the inner repeat or drop the outer one")
+
+
 @functools.lru_cache(maxsize=65536)
 def analyse(source: str) -> Analysis:
-    """What the grader needs to know of a regex it may run (parsed once per process)."""
+    """What parsing a regex tells (parsed once per process; a bank's patterns are analysed
+    while it is loaded and the results travel with its questions, see ``Plan``)."""
     tree = _parse(source)
     if isinstance(tree, str):
         return Analysis(tree)
     try:
         if _nested_repeat(tree):
-            return Analysis("repeats a part that itself repeats without a small bound")
+            return Analysis(_NESTED)
         found = _required(tree)
         return Analysis(None, tuple(found) if found else None, _cost(tree, last=True))
     except RecursionError:
@@ -333,8 +332,72 @@ def bounded(source: str, length: int, longest: int) -> bool:
     """True when matching ``source`` against ``length`` characters, whose longest run without a
     space is ``longest``, has a small known bound, so Python's own engine may run it without a
     timeout."""
-    cost = analyse(source).cost
+    return within(analyse(source).cost, length, longest)
+
+
+def within(cost: tuple[int, int, float] | None, length: int, longest: int) -> bool:
+    """``bounded`` for a cost already known."""
     return cost is not None and length * cost[2] * max(length, 1) ** cost[0] * max(longest, 1) ** cost[1] <= RE_WAYS
+
+
+# --- what the grader runs for a pattern, prepared once ----------------------------------------
+
+
+@functools.cache
+def _stemmer() -> Any:
+    from solvers.stem import english_stemmer
+
+    return english_stemmer()
+
+
+# British and American spellings meet: normalise -> normalize, regularisation -> regularization.
+_ISE = re.compile(r"^(\w{3,})is(e|ed|es|ing|ation|ations|er|ers)$")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball English stem of a folded word, with British -ise spellings made -ize."""
+    return _stemmer().stemWord(_ISE.sub(r"\1iz\2", word))
+
+
+@functools.lru_cache(maxsize=8192)
+def stem_pattern(pattern: str) -> str:
+    """Stem the literal words of a regex so it can be matched against the stemmed view."""
+    out = []
+    for tok in REGEX_TOKEN.findall(pattern):
+        if tok.isalpha():
+            folded = fold(tok)
+            out.append(stem(folded) if folded.isalpha() else folded)
+        elif literal(tok):
+            out.append(fold(tok))
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A pattern made ready to run: the regex for each view of an answer and what parsing each
+    told. Building it parses and stems (a fraction of a millisecond per pattern, tens of
+    milliseconds per question), so a bank builds its plans while it is loaded and the index
+    keeps them with the questions: the first answer to a question compiles, nothing more."""
+
+    pattern: str  # the regex the bank gives (the text `check --explain` shows)
+    raw: str  # run on the plain view: the pattern with its literal text folded
+    stem: str  # run on the stemmed view: its literal words stemmed
+    raw_analysis: Analysis
+    stem_analysis: Analysis
+
+
+@functools.lru_cache(maxsize=65536)
+def plan(pattern: str) -> Plan:
+    """The plan of a regex (see ``Plan``); cached, for patterns built outside a bank."""
+    raw = fold_pattern(pattern)
+    raw_analysis = analyse(raw)
+    if raw_analysis.fault:  # folding broke it (a rare case-folded escape): run it as written
+        raw, raw_analysis = pattern, analyse(pattern)
+    stemmed = stem_pattern(pattern)
+    return Plan(pattern, raw, stemmed, raw_analysis, analyse(stemmed))
 
 
 @functools.lru_cache(maxsize=None)

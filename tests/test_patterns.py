@@ -198,3 +198,34 @@ def test_a_long_hostile_answer_is_graded_or_faulted_in_bounded_time(tmp_path, pa
         assert time.monotonic() - start < 5
         assert result.exit_code in (1, 2)
         assert result.exit_code == 1 or "took over" in result.stderr
+
+
+def test_a_loaded_question_grades_without_parsing_or_stemming_a_pattern_again(monkeypatch):
+    """The index pickles whole questions: the plans made while the bank loaded travel with
+    them, so the first answer to a question compiles its patterns and nothing more."""
+    import pickle
+
+    from drill import patterns
+    from drill.bank import parse_bank_text
+    from drill.grading import grade
+
+    bank, faults = parse_bank_text(_bank(2, """\
+        - point: zig-zag
+          match: ['zig-zag', 're:oscillat\\w*']
+          opposite: ['straight path']
+        - point: scaling
+          match: ['feature scaling']
+        """), "extra.yaml")
+    assert faults == []
+    question = pickle.loads(pickle.dumps(bank.questions[0]))
+    assert [p.pattern for p in question.rubric[0].plans] == [*question.rubric[0].match, *question.rubric[0].opposite]
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a pattern was parsed or stemmed while grading")
+
+    monkeypatch.setattr(patterns, "_parse", no_parsing)
+    monkeypatch.setattr(patterns, "stem_pattern", no_parsing)
+    monkeypatch.setattr(patterns, "plan", no_parsing)
+    patterns.analyse.cache_clear()
+    g = grade(question, "Unscaled features make it oscillate; use Feature Scaling.")
+    assert g.hits == ("zig-zag", "scaling")

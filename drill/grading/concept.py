@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from drill.bank import Question, RubricPoint
 from drill.errors import BankError
 from drill.grading.normalize import Answer, Match, Overrun
-from drill.patterns import BUDGET
+from drill.patterns import BUDGET, Plan
 from drill.grading.polarity import ASSERTED, NEGATED
 
 
@@ -47,40 +47,46 @@ class ConceptResult:
 
 
 @functools.lru_cache(maxsize=8192)
-def negative_in_point(pattern: str, point: str) -> bool:
+def negative_in_point(pattern: str | Plan, point: str) -> bool:
     """True when the point itself states the pattern's words negatively ("No perfect
     multicollinearity" for ``collinear``): then the answer may say "no ..." and still be right."""
     return any(m.verdict == NEGATED for m in Answer(point).find(pattern))
 
 
-def _credits(point: RubricPoint, m: Match) -> bool:
-    return m.verdict == ASSERTED or (m.verdict == NEGATED and negative_in_point(m.pattern, point.point))
+def _credits(point: RubricPoint, m: Match, plans: dict[str, str | Plan]) -> bool:
+    return m.verdict == ASSERTED or (m.verdict == NEGATED and negative_in_point(plans[m.pattern], point.point))
 
 
-def _find(answer: Answer, question: Question, patterns: tuple[str, ...], lines: tuple[int, ...]) -> tuple[Match, ...]:
+def _find(answer: Answer, question: Question, patterns: tuple[str | Plan, ...],
+          lines: tuple[int, ...]) -> tuple[Match, ...]:
     """Every match of the patterns; a pattern over its time budget is a fault at its own line."""
     found: list[Match] = []
     for i, pattern in enumerate(patterns):
         try:
             found += answer.find(pattern)
-        except Overrun:
+        except Overrun as exc:
             line = lines[i] if i < len(lines) else question.line
-            raise BankError([(question.file, line, f"{question.id}: pattern {pattern!r} took over {BUDGET:g} s on "
+            raise BankError([(question.file, line, f"{question.id}: pattern {exc.pattern!r} took over {BUDGET:g} s on "
                               f"one answer (catastrophic backtracking): simplify it")]) from None
     return tuple(found)
 
 
+def _targets(patterns: tuple[str, ...], plans: tuple[Plan, ...]) -> tuple[str | Plan, ...]:
+    """The plans made when the bank was loaded, or the patterns themselves (built in code)."""
+    return plans if len(plans) == len(patterns) else patterns
+
+
 def prepare(question: Question) -> None:
-    """Parse and compile the question's patterns ahead of its answer (``check`` pays this on
-    the first answer to a question; an interactive session calls it in the background while
-    the answer is being typed, so grading it is warm)."""
+    """Compile the question's patterns ahead of its answer (``check`` pays this on the first
+    answer to a question; an interactive session calls it in the background while the answer
+    is being typed, so grading it is warm)."""
     from drill.grading.normalize import warm
 
     for point in question.rubric:
-        for pattern in (*point.match, *point.opposite):
+        for pattern in _targets((*point.match, *point.opposite), point.plans):
             warm(pattern)
     for mis in question.misconceptions:
-        for pattern in mis.match:
+        for pattern in _targets(mis.match, mis.plans):
             warm(pattern)
 
 
@@ -92,9 +98,12 @@ def judge(question: Question, text: str) -> ConceptResult:
     hits, evidence, misses, wrong, wrong_evidence, penalty = [], [], [], [], [], 0.0
     checks: list[Check] = []
     for point in question.rubric:
-        found = () if empty else _find(answer, question, point.match, point.lines)
-        against = () if empty else _find(answer, question, point.opposite, point.lines[len(point.match):])
-        credit = next((m for m in found if _credits(point, m)), None)
+        targets = _targets((*point.match, *point.opposite), point.plans)
+        n = len(point.match)
+        found = () if empty else _find(answer, question, targets[:n], point.lines)
+        against = () if empty else _find(answer, question, targets[n:], point.lines[n:])
+        plans = dict(zip(point.match, targets))
+        credit = next((m for m in found if _credits(point, m, plans)), None)
         contra = next((m for m in against if m.verdict == ASSERTED), None)
         if contra is None and credit is None and point.correction:
             contra = next((m for m in found if m.verdict == NEGATED), None)
@@ -118,7 +127,7 @@ def judge(question: Question, text: str) -> ConceptResult:
             stated = any(m.verdict == ASSERTED for m in against)
             checks.append(Check("opposite", point.point, point.opposite, against, "stated" if stated else "not stated"))
     for mis in question.misconceptions:
-        found = () if empty else _find(answer, question, mis.match, mis.lines)
+        found = () if empty else _find(answer, question, _targets(mis.match, mis.plans), mis.lines)
         stated = next((m for m in found if m.verdict == ASSERTED), None)
         if stated is not None:
             wrong.append(mis.correction)

@@ -16,54 +16,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from drill.grading.polarity import ASSERTED, Judge, pieces
-from drill.patterns import (BUDGET, REGEX_TOKEN, analyse, bounded, compiled, compiled_re, fold, fold_pattern,
-                            literal)
-from solvers.stem import english_stemmer
+from drill.patterns import BUDGET, Analysis, Plan, compiled, compiled_re, fold, plan, stem, stem_pattern, within
 
-_STEMMER = english_stemmer()
+__all__ = ["Answer", "Match", "Overrun", "stem", "stem_pattern", "warm"]
+
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
-# British and American spellings meet: normalise -> normalize, regularisation -> regularization.
-_ISE = re.compile(r"^(\w{3,})is(e|ed|es|ing|ation|ations|er|ers)$")
-
-
-@functools.lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    return _STEMMER.stemWord(_ISE.sub(r"\1iz\2", word))
-
-
-@functools.lru_cache(maxsize=8192)
-def stem_pattern(pattern: str) -> str:
-    """Stem the literal words of a regex so it can be matched against the stemmed view."""
-    out = []
-    for tok in REGEX_TOKEN.findall(pattern):
-        if tok.isalpha():
-            folded = fold(tok)
-            out.append(stem(folded) if folded.isalpha() else folded)
-        elif literal(tok):
-            out.append(fold(tok))
-        else:
-            out.append(tok)
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=8192)
-def _source_pair(pattern: str) -> tuple[str, str]:
-    """The regex run on the plain view and its stemmed twin run on the stemmed view."""
-    folded = fold_pattern(pattern)
-    return (pattern if analyse(folded).fault else folded), stem_pattern(pattern)
-
-
-def _may_match(source: str, text: str) -> bool:
-    found = analyse(source).needles
+def _may_match(analysis: Analysis, text: str) -> bool:
+    found = analysis.needles
     return found is None or any(n in text for n in found)
 
 
-def _search(source: str, text: str, longest: int, deadline: float) -> Any:
+def _search(source: str, analysis: Analysis, text: str, longest: int, deadline: float) -> Any:
     """Python's engine where the pattern's backtracking on this text is known to be small (it
     compiles several times faster); otherwise the ``regex`` module, within the time left."""
-    if bounded(source, len(text), longest):
+    if within(analysis.cost, len(text), longest):
         fast = compiled_re(source)
         if fast is not None:
             return fast.search(text)
@@ -71,10 +39,11 @@ def _search(source: str, text: str, longest: int, deadline: float) -> Any:
     return slow.search(text, timeout=_left(deadline)) if slow is not None else None
 
 
-def warm(pattern: str) -> None:
-    """Analyse and compile both views of a pattern now, as a typical answer would need them."""
-    for source in _source_pair(pattern):
-        if bounded(source, 200, 20):
+def warm(pattern: str | Plan) -> None:
+    """Compile both views of a pattern now, as a typical answer would need them."""
+    p = pattern if isinstance(pattern, Plan) else plan(pattern)
+    for source, analysis in ((p.raw, p.raw_analysis), (p.stem, p.stem_analysis)):
+        if within(analysis.cost, 200, 20):
             compiled_re(source)
         else:
             compiled(source)
@@ -174,38 +143,38 @@ class Answer:
             return ""
         return self.text[self._where[start]:self._where[end - 1] + 1]
 
-    def find(self, pattern: str) -> list[Match]:
+    def find(self, pattern: str | Plan) -> list[Match]:
         """Every match of the pattern, at most one per view per piece, with its verdict.
         Raises Overrun when the pattern spends more than its budget on this answer.
 
         The budget is wall-clock time (what the ``regex`` module's timeout measures), so a run
         cut short while this thread got little CPU (a busy machine) is tried again."""
-        raw, stem = _source_pair(pattern)
-        use_raw, use_stem = _may_match(raw, self.plain), _may_match(stem, self._stemmed)
+        p = pattern if isinstance(pattern, Plan) else plan(pattern)
+        use_raw, use_stem = _may_match(p.raw_analysis, self.plain), _may_match(p.stem_analysis, self._stemmed)
         if not (use_raw or use_stem):
             return []
         for _attempt in range(_ATTEMPTS):
             cpu = time.thread_time()
             try:
-                return self._find(pattern, raw if use_raw else None, stem if use_stem else None,
-                                  time.monotonic() + BUDGET)
+                return self._find(p, use_raw, use_stem, time.monotonic() + BUDGET)
             except TimeoutError:
                 if time.thread_time() - cpu >= BUDGET / 2:
                     break
-        raise Overrun(pattern)
+        raise Overrun(p.pattern)
 
-    def _find(self, pattern: str, raw: str | None, stem: str | None, deadline: float) -> list[Match]:
+    def _find(self, p: Plan, use_raw: bool, use_stem: bool, deadline: float) -> list[Match]:
         found = []
         for start, end, stemmed_text, offsets, spans, longest in self._pieces:
-            m = _search(raw, self.plain[start:end], longest, deadline) if raw else None
+            m = _search(p.raw, p.raw_analysis, self.plain[start:end], longest, deadline) if use_raw else None
             if m is not None:
-                found.append(self._match(pattern, "plain", start + m.start(), start + m.end()))
+                found.append(self._match(p.pattern, "plain", start + m.start(), start + m.end()))
                 continue
-            sm = _search(stem, stemmed_text, longest, deadline) if stem and stemmed_text else None
+            sm = (_search(p.stem, p.stem_analysis, stemmed_text, longest, deadline)
+                  if use_stem and stemmed_text else None)
             if sm is not None:
                 first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
                 last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
-                found.append(self._match(pattern, "stemmed", spans[first][0], spans[last][1]))
+                found.append(self._match(p.pattern, "stemmed", spans[first][0], spans[last][1]))
         return found
 
     def _match(self, pattern: str, view: str, start: int, end: int) -> Match:
@@ -213,10 +182,10 @@ class Answer:
         return Match(pattern, view, self._judge.verdict(start, end), self._original(start, end),
                      self._original(lo, hi).strip())
 
-    def matches(self, pattern: str) -> bool:
+    def matches(self, pattern: str | Plan) -> bool:
         """The pattern matches somewhere, whatever the answer says about it."""
         return bool(self.find(pattern))
 
-    def states(self, pattern: str) -> bool:
+    def states(self, pattern: str | Plan) -> bool:
         """Some piece asserts what the pattern describes (not negated, not reported)."""
         return any(m.verdict == ASSERTED for m in self.find(pattern))
