@@ -228,3 +228,12 @@ def test_any_answer_grades_with_evidence_parallel_to_hits(text):
         assert 0.0 <= g.score <= 1.0
         assert len(g.evidence) == len(g.hits) and len(g.misconception_evidence) == len(g.misconceptions)
         assert all(e and e in text for e in g.evidence + g.misconception_evidence)
+
+
+def test_a_sentence_ending_in_a_contraction_or_a_one_letter_word_ends_there():
+    """Engine issue 7: the "t" of "doesn't." read as an abbreviation joined two sentences."""
+    pattern = r"(ln|layer ?norm\w*)[^.;]{0,30}(standard|default|used) in cnns"
+    assert Answer("BN needs batches and LN doesn't. BN is standard in CNNs, LN in transformers").find(pattern) == []
+    assert Answer("Take option a. It is standard in CNNs").find(r"option a.{0,30}standard") == []
+    # a dotted abbreviation still does not end a sentence
+    assert Answer("the gradient w.r.t. the weights vanishes").states(r"gradient.{0,30}vanish")
