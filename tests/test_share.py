@@ -169,3 +169,10 @@ def test_shell_completion_through_the_real_command(words, cword, expected, drill
     script = "import sys; sys.argv[0] = 'drill'; from drill.cli import main; main()"  # the prog name keys completion
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert expected in out.stdout.split()
+
+
+def test_config_piped_prints_whole_tab_separated_lines(drill_home):
+    result = runner.invoke(app, ["config"])  # CliRunner's stdout is not a terminal
+    rows = dict(line.split("\t")[:2] for line in result.stdout.splitlines())
+    assert rows["database"] == str(drill_home / "drill.sqlite3")  # never folded mid-word
+    assert rows["desired_retention"] == "0.9" and result.stdout.splitlines()[0].count("\t") == 2

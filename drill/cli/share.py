@@ -125,7 +125,7 @@ def config_cmd(json_out: JsonOpt = False) -> None:
         "grader_model": (s.grader_model or "(llm's default model)", s.sources["grader_model"]),
         "grader_timeout": (s.grader_timeout, s.sources["grader_timeout"]),
         "fsrs_parameters": _fsrs_parameters(),
-        "DRILL_BANKS": (os.environ.get("DRILL_BANKS", ""), "environment"),
+        "DRILL_BANKS": (os.environ.get("DRILL_BANKS", ""), "environment" if "DRILL_BANKS" in os.environ else "not set"),
         "config_file": (str(s.path), "exists" if s.path and s.path.is_file() else "not created yet"),
         "database": (str(db_path()), "DRILL_HOME" if os.environ.get("DRILL_HOME") else "user data directory"),
         "cache": (str(cache_dir()), "safe to delete"),
@@ -133,10 +133,17 @@ def config_cmd(json_out: JsonOpt = False) -> None:
     if json_out:
         typer.echo(json.dumps({k: {"value": v, "source": src} for k, (v, src) in rows.items()}, indent=1))
         return
+    import sys
+
+    from drill.view.safe import data_text, printable
+
+    if not sys.stdout.isatty():  # piped: whole lines, so paths are never folded mid-word
+        for k, (v, src) in rows.items():
+            typer.echo("\t".join(printable(cell, one_line=True) for cell in (k, v, src)))
+        return
     from rich.table import Table
 
     from drill.view import out
-    from drill.view.safe import data_text
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for col in ("setting", "value", "from"):
