@@ -93,7 +93,7 @@ def test_validate_clean_files_prints_summary(tmp_path):
     path = write(tmp_path, "extra.yaml", GOOD)
     result = invoke("validate", str(path))
     assert result.exit_code == 0
-    assert "1 questions in 1 banks" in result.stdout
+    assert "1 question in 1 bank: all valid." in result.stdout
 
 
 def test_validate_reports_every_fault_with_file_and_line(tmp_path):

@@ -81,7 +81,7 @@ def test_new_bank_validates_and_is_never_overwritten(tmp_path):
     assert result.exit_code == 0
     path = tmp_path / "my-questions.yaml"
     check = runner.invoke(app, ["validate", str(path)])
-    assert check.exit_code == 0 and "5 questions in 1 banks" in check.stdout
+    assert check.exit_code == 0 and "5 questions in 1 bank: all valid." in check.stdout
     kinds = [r["kind"] for r in json.loads(runner.invoke(app, ["list", "--bank-dir", str(tmp_path), "--bank",
                                                                "my-questions", "--json"]).stdout)]
     assert sorted(kinds) == ["card", "choice", "code", "concept", "exercise"]

@@ -124,6 +124,9 @@ def test_stats_json_keys_and_orphans_and_forget(mini_banks, drill_home):
     assert len(data["forecast"]) == 14
     assert data["orphans"] == ["gone/q"]
     assert "gone/q" in runner.invoke(app, ["stats"]).stdout
+    unconfirmed = runner.invoke(app, ["forget", "gone/q"])  # no terminal to ask on: nothing dropped
+    assert unconfirmed.exit_code == 2 and "add --yes" in unconfirmed.stderr
+    assert json.loads(runner.invoke(app, ["stats", "--json"]).stdout)["orphans"] == ["gone/q"]
     forgot = runner.invoke(app, ["forget", "gone/q", "--yes"])
     assert forgot.exit_code == 0
     assert json.loads(runner.invoke(app, ["stats", "--json"]).stdout)["orphans"] == []

@@ -78,7 +78,8 @@ def validate_cmd(
         for fault in report.faults:
             typer.echo(fault_line(*fault), err=True)
         if not report.faults:
-            out().print(f"{report.questions} questions in {report.banks} banks: all valid.")
+            out().print(f"{report.questions} question{'s' * (report.questions != 1)} in {report.banks} "
+                        f"bank{'s' * (report.banks != 1)}: all valid.")
     if report.faults:
         raise typer.Exit(2)
 

@@ -72,10 +72,17 @@ def forget_cmd(
     with Store() as store:
         if question not in store.known_ids():  # not store.card(): a damaged card must be droppable
             raise NotFoundError(f"no progress recorded for '{question}'")
-        if not yes and not typer.confirm(f"Drop the card and all reviews of {shown}?"):
-            raise typer.Exit(1)
+        if not yes:
+            import sys
+
+            from drill.errors import InputError
+
+            if not sys.stdin.isatty():  # nobody to ask: confirming is the caller's job
+                raise InputError(f"forget {shown}: not confirmed (stdin is not a terminal); add --yes")
+            if not typer.confirm(f"Drop the card and all reviews of {shown}?"):
+                raise typer.Exit(1)
         n = store.forget(question)
-    typer.echo(f"Forgot {shown} ({n} reviews removed).")
+    typer.echo(f"Forgot {shown} ({n} review{'s' * (n != 1)} removed).")
 
 
 def optimize_cmd(json_out: JsonOpt = False) -> None:
