@@ -6,10 +6,10 @@ import json
 import textwrap
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from drill.cli import app
+from mutations import edits as bank_edits, mutate
 
 runner = CliRunner()
 
@@ -274,23 +274,11 @@ _TOKENS = ["", "- ", ": ", "[", "]", "{", "}", "'", '"', "null", "~", "1e400", "
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 200), st.sampled_from(_TOKENS),
-                          st.sampled_from(["insert", "replace-value", "delete", "repeat"])), min_size=1, max_size=4))
+@given(bank_edits(_TOKENS, 200))
 def test_a_damaged_bank_gives_faults_with_lines_never_an_exception(edits):
     from drill.bank import parse_bank_text
 
-    lines = GOOD.splitlines()
-    for where, col, token, op in edits:
-        j = where % len(lines)
-        if op == "insert":
-            lines[j] = lines[j][:col] + token + lines[j][col:]
-        elif op == "replace-value" and ":" in lines[j]:
-            lines[j] = lines[j].split(":", 1)[0] + ": " + token
-        elif op == "delete" and len(lines) > 1:
-            del lines[j]
-        else:
-            lines.insert(j, lines[(where // 7) % len(lines)])
-    bank, faults = parse_bank_text("\n".join(lines), "f.yaml")
+    bank, faults = parse_bank_text(mutate(GOOD, edits), "f.yaml")
     assert bank is not None or faults
     for file, line, message in faults:
         assert file == "f.yaml" and isinstance(line, int) and message and "\n" not in message

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from drill.cli import COMMANDS, app
+from mutations import edits as bank_edits, mutate
 
 runner = CliRunner()
 FIXTURE_BANK = (Path(__file__).parent / "fixtures" / "banks" / "mini.yaml").read_text(encoding="utf-8")
@@ -131,8 +132,7 @@ _TOKENS = ["", "- ", ": ", "[", "]", "{", "}", "'", '"', "null", "~", "1e400", "
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 120), st.sampled_from(_TOKENS),
-                          st.sampled_from(["insert", "replace-value", "delete", "repeat"])), min_size=1, max_size=4),
+@given(bank_edits(_TOKENS, 120),
        st.sampled_from([["validate"], ["list"], ["show", "mini/edit-distance", "--answer"],
                         ["check", "mini/edit-distance", "--answer", "7"], ["check", "mini/gd-update", "-a", "x"],
                         ["export", "anki", "--bank", "mini"], ["quiz", "--bank", "mini", "--no-record"]]))
@@ -141,18 +141,7 @@ def test_mutated_banks_give_located_faults(monkeypatch, sandbox, edits, args):
     # built-in banks would be parsed again at every run (a second each).
     monkeypatch.setattr("drill.bank.builtin_dir", lambda: Path(sandbox["dir"]).parent / "no-builtins")
     (Path(sandbox["dir"]).parent / "no-builtins").mkdir(exist_ok=True)
-    lines = FIXTURE_BANK.splitlines()
-    for where, col, token, op in edits:
-        j = where % len(lines)
-        if op == "insert":
-            lines[j] = lines[j][:col] + token + lines[j][col:]
-        elif op == "replace-value" and ":" in lines[j]:
-            lines[j] = lines[j].split(":", 1)[0] + ": " + token
-        elif op == "delete" and len(lines) > 1:
-            del lines[j]
-        else:
-            lines.insert(j, lines[(where // 7) % len(lines)])
-    Path(sandbox["bank"]).write_text("\n".join(lines), encoding="utf-8")
+    Path(sandbox["bank"]).write_text(mutate(FIXTURE_BANK, edits), encoding="utf-8")
     started = time.monotonic()
     _check(runner.invoke(app, args, input="7\n---\nx\n---\nb\n---\n"), started)
 
