@@ -18,15 +18,16 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable
 
 from drill.bank import BANK_RE, SLUG_RE
 from drill.errors import DataFileError, InputError
-from drill.store import LoggedReview, utc_text
+from drill.store import LoggedReview, utc_now, utc_text
 
 COLUMNS = ("card_id", "reviewed_at", "rating", "duration_ms")
+CLOCK_SKEW = timedelta(days=1)  # how far ahead another machine's clock may run
 MAX_FAULTS = 20  # a wrong file gets its first faults listed, not thousands of lines
 
 
@@ -60,9 +61,12 @@ def write_log(reviews: Iterable[LoggedReview], path: Path, *, force: bool = Fals
     return written
 
 
-def read_log(path: Path) -> list[LoggedReview]:
+def read_log(path: Path, now: datetime | None = None) -> list[LoggedReview]:
     """Every review in the file, or a DataFileError listing the faulty lines (then nothing
-    may be imported: one bad row means the file is not what it claims to be)."""
+    may be imported: one bad row means the file is not what it claims to be). A review later
+    than ``now`` (plus a day of clock difference between machines) is such a row: replayed, it
+    would schedule the card from a day that has not come."""
+    latest = (now or utc_now()) + CLOCK_SKEW
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -100,7 +104,7 @@ def read_log(path: Path) -> list[LoggedReview]:
         if not row or all(not cell.strip() for cell in row):
             continue
         try:
-            reviews.append(_review(row, where, len(header)))
+            reviews.append(_review(row, where, len(header), latest))
         except ValueError as exc:
             faults.append((name, line, str(exc)))
             if len(faults) == MAX_FAULTS:
@@ -111,7 +115,7 @@ def read_log(path: Path) -> list[LoggedReview]:
     return reviews
 
 
-def _review(row: list[str], where: dict[str, int], width: int) -> LoggedReview:
+def _review(row: list[str], where: dict[str, int], width: int, latest: datetime) -> LoggedReview:
     if len(row) != width:
         raise ValueError(f"expected {width} fields, got {len(row)}")
     card_id = row[where["card_id"]].strip()
@@ -125,6 +129,9 @@ def _review(row: list[str], where: dict[str, int], width: int) -> LoggedReview:
         raise ValueError(f"reviewed_at {at_text!r} is not an ISO 8601 time (e.g. 2026-01-05T09:14:03Z)") from None
     if at.tzinfo is None:
         raise ValueError(f"reviewed_at {at_text!r} has no UTC offset (end it with Z for UTC)")
+    if at > latest:
+        raise ValueError(f"reviewed_at {at_text!r} is in the future (this machine's clock says "
+                         f"{utc_text(latest - CLOCK_SKEW)})")
     rating = _integer(row[where["rating"]], "rating")
     if rating not in (1, 2, 3, 4):
         raise ValueError(f"rating must be 1, 2, 3 or 4, got {rating}")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import random
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from drill.cli import app
+from drill.errors import DataFileError
 from drill.index import load_catalog
 from drill.progress_io import read_log, write_log
 from drill.schedule import Schedule
@@ -143,3 +145,16 @@ def test_times_in_other_offsets_are_the_same_review_in_utc(tmp_path):
         result = store.merge_reviews(read_log(path), Schedule().replay)
         assert (result.added, result.already_known, result.cards) == (1, 1, 1)
         assert [r.reviewed_at for r in store.review_log()] == [datetime(2026, 1, 1, 9, tzinfo=timezone.utc)]
+
+
+def test_a_review_from_the_future_is_a_located_row(tmp_path):
+    log = tmp_path / "future.csv"
+    log.write_text(HEADER + "nlp/ok,2026-03-01T09:00:00Z,3,1200\n"
+                            "nlp/ok,2026-03-02T08:00:00Z,3,1200\n"  # within a day of the clock: accepted
+                            "nlp/ok,2030-01-05T09:00:00Z,3,1200\n", encoding="utf-8")
+    now = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    with pytest.raises(DataFileError) as caught:
+        read_log(log, now=now)
+    assert caught.value.faults == [(str(log), 4, "reviewed_at '2030-01-05T09:00:00Z' is in the future "
+                                                 "(this machine's clock says 2026-03-01T12:00:00.000000Z)")]
+    assert len(read_log(log, now=datetime(2030, 1, 5, 9, tzinfo=timezone.utc))) == 3
