@@ -10,8 +10,6 @@ solutions included. Tags are the topics, with spaces made underscores (Anki spli
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from itertools import groupby
 from pathlib import Path
 from typing import Iterable
@@ -36,7 +34,7 @@ def write_apkg(questions: Iterable[Question], path: Path, *, force: bool = False
     An existing file is kept unless ``force``."""
     import genanki
 
-    from drill.export.files import refuse_existing
+    from drill.export.files import refuse_existing, write_atomic
 
     refuse_existing([path], force)
     decks = []
@@ -56,20 +54,5 @@ def write_apkg(questions: Iterable[Question], path: Path, *, force: bool = False
         decks.append(deck)
     if not decks:
         raise InputError("no questions match these filters: nothing to export")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    os.close(fd)
-    try:
-        genanki.Package(decks).write_to_file(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes it private; a deck is an ordinary file to share
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-        raise
+    write_atomic(path, genanki.Package(decks).write_to_file, force=force)
     return count

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from drill.errors import InputError
 
@@ -25,20 +26,21 @@ def refuse_existing(paths: list[Path], force: bool, *, hint: str = " (--force re
             raise InputError(f"{path} already exists; not overwritten{hint}")
 
 
-def write_text_atomic(path: Path, text: str, *, force: bool = False, hint: str = " (--force replaces it)") -> None:
-    """Write ``text`` to ``path`` in one step; every failure is an InputError naming the path."""
+def write_atomic(path: Path, fill: Callable[[str], None], *, force: bool = False,
+                 hint: str = " (--force replaces it)") -> None:
+    """Have ``fill`` write a temporary file beside ``path``, then put it in place in one step;
+    every failure is an InputError naming the path, and leaves no temporary file behind."""
     refuse_existing([path], force, hint=hint)
     if os.path.lexists(path) and not path.is_symlink() and not path.is_file():
         # os.replace would put a regular file in the place of a device or a pipe (/dev/null)
         raise InputError(f"{path}: not a regular file; not replaced")
-    folder = path.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        fill(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
@@ -47,6 +49,15 @@ def write_text_atomic(path: Path, text: str, *, force: bool = False, hint: str =
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: Path, text: str, *, force: bool = False, hint: str = " (--force replaces it)") -> None:
+    """Write ``text`` (UTF-8) to ``path`` in one step, as write_atomic does."""
+    def fill(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+
+    write_atomic(path, fill, force=force, hint=hint)
 
 
 def _umask() -> int:
