@@ -12,7 +12,8 @@ from drill.bank import Misconception, Question, RubricPoint
 from drill.grading import grade
 from drill.grading.answers import (AnswerFormatError, compare, numbers_match, parse_items, parse_matrix,
                                    parse_number)
-from drill.grading.normalize import Answer, stem_pattern
+from drill.grading.normalize import Answer
+from drill.patterns import stem_pattern
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from drill.cli import app
-from drill.grading.normalize import Answer, stem_pattern
-from drill.patterns import fold_pattern, phrase, problems
+from drill.grading.normalize import Answer
+from drill.patterns import fold_pattern, phrase, problems, stem_pattern
 
 runner = CliRunner()
 

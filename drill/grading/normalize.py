@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from drill.grading.polarity import ASSERTED, Judge, pieces
-from drill.patterns import BUDGET, Analysis, Plan, compiled, compiled_re, fold, plan, stem, stem_pattern, within
+from drill.patterns import BUDGET, Analysis, Plan, compiled, compiled_re, fold, plan, stem, within
 
-__all__ = ["Answer", "Match", "Overrun", "stem", "stem_pattern", "warm"]
+__all__ = ["Answer", "Match", "Overrun", "warm"]
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
