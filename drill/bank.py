@@ -52,10 +52,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from drill.errors import BankError
-from drill.patterns import Plan, plan, problems, regex_source
+
+if TYPE_CHECKING:  # parsing patterns is needed only when a bank file is parsed, not to list the index
+    from drill.patterns import Plan
 
 KINDS = ("concept", "exercise", "choice", "code", "card")
 ANSWER_TYPES = ("number", "label", "ranking", "set", "matrix", "bool")
@@ -331,6 +333,8 @@ def _patterns(entry: dict, key: str, version: int, faults: _Faults, what: str) -
     if written is None:
         faults.add(_line(entry, key), f"{what}: {key} must be a pattern or a list of patterns")
         return [], []
+    from drill.patterns import problems, regex_source
+
     lines = getattr(entry, "item_lines", {}).get(key) or []
     sources, where = [], []
     for i, pattern in enumerate(written):
@@ -355,6 +359,8 @@ def _positive(value: Any, default: float, line: int, faults: _Faults, what: str)
 
 
 def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: int = 1) -> Question | None:
+    from drill.patterns import plan
+
     line = _line(item)
     if not isinstance(item, dict):
         faults.add(line, "each question must be a mapping")

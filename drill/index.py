@@ -72,15 +72,14 @@ def _code_key() -> str:
     build them (their mtime and size): the question model, and drill.patterns, whose plans
     (parsed and stemmed patterns) travel in the bodies. An edited checkout, or another
     helper's new Question field, never unpickles a body written by older code."""
-    import drill.bank
-    import drill.patterns
+    from importlib.util import find_spec  # finds the files without importing drill.patterns: listing needs none
 
     parts = []
-    for module in (drill.bank, drill.patterns):
+    for module in ("drill.bank", "drill.patterns"):
         try:
-            st = os.stat(module.__file__)
+            st = os.stat(find_spec(module).origin)
             parts.append(f"{st.st_mtime_ns}:{st.st_size}")
-        except (OSError, TypeError):
+        except (OSError, TypeError, AttributeError):
             parts.append("?")
     return f"{FORMAT}:{__version__}:{':'.join(parts)}"
 
