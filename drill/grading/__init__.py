@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from drill.bank import Question
 from drill.errors import BankError
 from drill.grading.answers import AnswerFormatError, compare
 from drill.ratings import RATINGS
+
+if TYPE_CHECKING:
+    from drill.grading.concept import ConceptResult
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,11 @@ def grade(question: Question, text: str, *, inputs: dict[str, Any] | None = None
 def grade_concept(question: Question, text: str) -> Grade:
     from drill.grading.concept import judge
 
-    result = judge(question, text)
+    return concept_grade(question, judge(question, text))
+
+
+def concept_grade(question: Question, result: "ConceptResult", grader: str = "builtin") -> Grade:
+    """The Grade of what a concept grader (the rules, or a model) found in an answer."""
     return Grade(
         score=result.score,
         passed=result.score >= question.pass_mark - 1e-9,
@@ -94,6 +101,7 @@ def grade_concept(question: Question, text: str) -> Grade:
         evidence=result.evidence,
         misconception_evidence=result.misconception_evidence,
         checks=result.checks,
+        grader=grader,
     )
 
 
@@ -199,27 +207,25 @@ class Grader:
 
     def _with_model(self, question: Question, text: str) -> Grade:
         from drill.grading import model as m
+        from drill.grading.concept import ConceptResult, rubric_score
 
         reply = m.ask(self.model, m.build_prompt(question, text), timeout=self.timeout or m.DEFAULT_TIMEOUT)
         verdict = m.parse_reply(question, text, reply)
-        total = sum(p.weight for p in question.rubric) or 1.0
         hit_points = [i for i in range(len(question.rubric)) if i in verdict.hits]
         wrong = sorted(verdict.misconceptions)
         got = sum(question.rubric[i].weight for i in hit_points)
         penalty = sum(question.misconceptions[i].penalty for i in wrong) + m.OTHER_ERROR_PENALTY * len(verdict.other_errors)
-        score = max(0.0, got / total - penalty)
-        return Grade(
-            score=score,
-            passed=score >= question.pass_mark - 1e-9,
+        return concept_grade(question, ConceptResult(
+            score=rubric_score(question, got, penalty),
             hits=tuple(question.rubric[i].point for i in hit_points),
+            evidence=tuple(verdict.hits[i] for i in hit_points),
             misses=tuple(p.point for i, p in enumerate(question.rubric) if i not in verdict.hits),
             misconceptions=tuple([question.misconceptions[i].correction for i in wrong]
                                  + [err for err, _ in verdict.other_errors]),
-            evidence=tuple(verdict.hits[i] for i in hit_points),
             misconception_evidence=tuple([verdict.misconceptions[i] for i in wrong]
                                          + [ev for _, ev in verdict.other_errors]),
-            grader=m.model_name(self.model),
-        )
+            checks=(),
+        ), grader=m.model_name(self.model))
 
 
 # --- exercises: the expected value comes from the solver ---------------------------------

@@ -90,10 +90,16 @@ def prepare(question: Question) -> None:
             warm(pattern)
 
 
+def rubric_score(question: Question, got: float, penalty: float) -> float:
+    """The weight of the points hit over the rubric's whole weight, less the penalties of the
+    misconceptions stated, never below 0: one formula, whichever grader found them."""
+    total = sum(p.weight for p in question.rubric) or 1.0
+    return max(0.0, got / total - penalty)
+
+
 def judge(question: Question, text: str) -> ConceptResult:
     answer = Answer(text)
     empty = not text.strip()
-    total = sum(p.weight for p in question.rubric) or 1.0
     got = 0.0
     hits, evidence, misses, wrong, wrong_evidence, penalty = [], [], [], [], [], 0.0
     checks: list[Check] = []
@@ -135,7 +141,7 @@ def judge(question: Question, text: str) -> ConceptResult:
             penalty += mis.penalty
         checks.append(Check("misconception", mis.correction, mis.match, found, "stated" if stated else "not stated"))
     return ConceptResult(
-        score=max(0.0, got / total - penalty),
+        score=rubric_score(question, got, penalty),
         hits=tuple(hits), evidence=tuple(evidence), misses=tuple(misses),
         misconceptions=tuple(wrong), misconception_evidence=tuple(wrong_evidence), checks=tuple(checks),
     )
