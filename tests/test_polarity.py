@@ -237,3 +237,18 @@ def test_a_sentence_ending_in_a_contraction_or_a_one_letter_word_ends_there():
     assert Answer("Take option a. It is standard in CNNs").find(r"option a.{0,30}standard") == []
     # a dotted abbreviation still does not end a sentence
     assert Answer("the gradient w.r.t. the weights vanishes").states(r"gradient.{0,30}vanish")
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("Stability across seeds is irrelevant", "stability", "negated"),
+    ("Feature scaling is not needed for logistic regression", "scaling", "negated"),
+    ("The order of the words doesn't really matter", "order", "negated"),
+    ("Heteroscedasticity is harmless for inference", "heterosced", "negated"),
+    ("Stability across seeds is important", "stability", "asserted"),
+    ("Leaky units keep a flat region, so they don't help", "flat region", "asserted"),
+    ("Scaling matters; the intercept is irrelevant", "scaling", "asserted"),
+])
+def test_a_predicate_that_dismisses_the_claim_negates_it(text, pattern, verdict):
+    """"X is irrelevant" denies X as surely as "X is not"; a dismissal after "so" or in
+    another clause belongs to a new claim."""
+    assert _verdicts(text, pattern) == [verdict]

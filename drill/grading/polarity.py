@@ -20,7 +20,10 @@ after it: short items (four words at most) with no verb of their own and no cont
 ("only", "but", "rather") at their start ("features need not be normal, uncorrelated or
 scaled"). A negation in a subordinate clause governs nothing after it ("if you don't scale,
 it zig-zags"). "No" is a determiner of its own item and governs nothing after it; "and" joins a
-new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A match is **reported** when its
+new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A match is also
+negated when a predicate after it, in its own item and before any "so", "which" or pronoun,
+dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the order
+doesn't matter". A match is **reported** when its
 clause attributes it to someone else before it ("a common myth is that", "people often think",
 "it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
 "assumes" report nothing: "Naive Bayes assumes ..." is the answerer's own claim.
@@ -75,6 +78,17 @@ _REPORTED_BEFORE = re.compile(
     r"(?: \w+)? (?:think|thinks|believe|believes|say|says|claim|claims|assume|argue|argues|expect)|"
     r"(?:is|are) (?:often|commonly|sometimes|widely|wrongly|popularly|frequently) (?:said|believed|thought|claimed|assumed)|"
     r"(?:a )?(?:common|popular|frequent|widespread|classic) (?:mistake|error|belief|pitfall|trap|confusion|claim|slip))\b"
+)
+# A predicate after the match that denies it matters: "stability across seeds is irrelevant",
+# "scaling is not needed", "the order doesn't matter".
+_DISMISSED_AFTER = re.compile(
+    r"^\W*(?:(?!(?:so|which|that|because|since|then|it|they|this|these|if|when|but)\b)[\w'’-]+\W+){0,6}?(?:(?:is|are|was|were|seems?|becomes?|remains?)\s+(?:\w+ly\s+)?(?:irrelevant|unnecessary|"
+    r"unneeded|useless|pointless|harmless|immaterial|negligible|optional|not (?:needed|necessary|required|important|"
+    r"relevant|useful|helpful|a (?:concern|problem|issue))|never (?:needed|necessary|required|useful))|"
+    r"(?:isnt|arent|isn['’]t|aren['’]t) (?:needed|necessary|required|important|relevant|useful|helpful)|"
+    r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be)|"
+    r"(?:can|may) (?:safely )?be (?:ignored|skipped|omitted|dropped|left out)|"
+    r"(?:has|have) no (?:effect|impact|influence|role))\b"
 )
 _REPORTED_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
@@ -154,6 +168,8 @@ class Judge:
         if _REPORTED_BEFORE.search(self.plain[clause_start:start]) or _REPORTED_AFTER.search(self.plain[end:piece_end]):
             return REPORTED
         if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
+            return NEGATED
+        if _DISMISSED_AFTER.search(self.plain[end:self.segs[self._index(max(start, end - 1))].end]):
             return NEGATED
         own = self.plain[seg.start:seg.end]
         if _VERB.search(own) or len(own.split()) > _ITEM_WORDS or _CONTRAST.match(own):
