@@ -31,6 +31,12 @@ class Filters:
     kinds: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
 
+    def describe(self) -> str:
+        """The filters as the options that set them, for a message saying nothing matched."""
+        opts = [f"--{name} {value}" for name, values in (("bank", self.banks), ("topic", self.topics),
+                                                         ("kind", self.kinds), ("id", self.ids)) for value in values]
+        return " ".join(opts) or "no filters"
+
 
 def _glob(patterns: Sequence[str], qid: str, ref: str, slug: str) -> bool:
     return any(fnmatch.fnmatchcase(qid, g) or fnmatch.fnmatchcase(ref, g) or fnmatch.fnmatchcase(slug, g)

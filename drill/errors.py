@@ -12,7 +12,7 @@ class BankError(DrillError):
 
     def __init__(self, faults: list[tuple[str, int, str]]):
         self.faults = faults
-        super().__init__("\n".join(f"{f}:{line}: {msg}" for f, line, msg in faults))
+        super().__init__("\n".join(f"{f}:{line}: {msg}" if line else f"{f}: {msg}" for f, line, msg in faults))
 
 
 class DataFileError(BankError):

@@ -282,3 +282,18 @@ def test_a_damaged_bank_gives_faults_with_lines_never_an_exception(edits):
     assert bank is not None or faults
     for file, line, message in faults:
         assert file == "f.yaml" and isinstance(line, int) and message and "\n" not in message
+
+
+def test_a_missing_bank_file_is_named_without_a_line_number(tmp_path):
+    result = invoke("validate", str(tmp_path / "nosuch.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'nosuch.yaml'}: no such bank file or directory\n"
+
+
+def test_quiz_or_interview_with_filters_that_match_nothing_is_exit_2():
+    """A mistyped topic must not look like an empty, successful session to a script."""
+    for command in ("quiz", "interview"):
+        result = invoke(command, "--topic", "no-such-topic", "--kind", "concept", input="")
+        assert result.exit_code == 2, command
+        assert result.stderr == "drill: no question matches --topic no-such-topic --kind concept " \
+                                "(drill list shows ids, topics and kinds)\n"

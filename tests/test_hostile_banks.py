@@ -147,8 +147,8 @@ def test_an_oversized_bank_file_is_one_fault(tmp_path, monkeypatch):
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 2
     size = path.stat().st_size  # ASCII: as many characters as bytes
-    assert result.stderr.endswith(f"{path}:0: {size:,} characters; a bank file has at most 100 bytes\n")
-    assert runner.invoke(app, ["validate", str(path)]).stderr == f"{path}:0: {size:,} bytes; a bank file has at most 100\n"
+    assert result.stderr.endswith(f"{path}: {size:,} characters; a bank file has at most 100 bytes\n")
+    assert runner.invoke(app, ["validate", str(path)]).stderr == f"{path}: {size:,} bytes; a bank file has at most 100\n"
 
 
 def test_a_key_written_twice_is_a_fault_at_its_second_line(tmp_path):

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, GraderOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
+from drill.errors import NotFoundError
 
 CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.", min=1)]
 
@@ -48,11 +49,10 @@ def quiz_cmd(
     from drill.settings import load_settings
 
     settings = load_settings()
-    items = quiz_items(catalog(bank_dir, settings), filters(bank, topic, kind, id), n or settings.quiz_length,
-                       seed=seed, variants=variants)
+    chosen = filters(bank, topic, kind, id)
+    items = quiz_items(catalog(bank_dir, settings), chosen, n or settings.quiz_length, seed=seed, variants=variants)
     if not items:
-        typer.echo("No questions match these filters.", err=True)
-        raise typer.Exit(0)
+        raise NotFoundError(f"no question matches {chosen.describe()} (drill list shows ids, topics and kinds)")
     recorder = _recorder("quiz", settings.desired_retention) if record else None
     session = Session(items, recorder, grader=grader(settings, grader_choice))
     try:
@@ -120,10 +120,10 @@ def interview_cmd(
     recorder = _recorder("interview", settings.desired_retention)
     store = recorder.store
     try:
-        items = plan(catalog(bank_dir, settings), filters(bank, topic, kind, id), store, minutes, seed)
+        chosen = filters(bank, topic, kind, id)
+        items = plan(catalog(bank_dir, settings), chosen, store, minutes, seed)
         if not items:
-            typer.echo("No questions match these filters.", err=True)
-            raise typer.Exit(0)
+            raise NotFoundError(f"no question matches {chosen.describe()} (drill list shows ids, topics and kinds)")
         started = store.clock()
         session = Session(items, recorder, deadline=started + timedelta(minutes=minutes), hints=False,
                           grader=grader(settings, grader_choice))
