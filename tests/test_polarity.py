@@ -252,3 +252,18 @@ def test_a_predicate_that_dismisses_the_claim_negates_it(text, pattern, verdict)
     """"X is irrelevant" denies X as surely as "X is not"; a dismissal after "so" or in
     another clause belongs to a new claim."""
     assert _verdicts(text, pattern) == [verdict]
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("Trees do not need scaling - splits are monotone in each feature", "splits", "asserted"),
+    ("Gradients do not vanish -> training converges", "converges", "asserted"),
+    ("Gradients do not vanish -> training converges", "vanish", "negated"),
+    ("A common myth is that deeper is always better, so depth is tuned on validation", "tuned on validation",
+     "asserted"),
+    ("A common myth is that deeper is always better, so depth is tuned on validation", "always better", "reported"),
+    ("It is wrong to say L1 is smooth, thus it is solved with subgradients", "subgradients", "asserted"),
+])
+def test_dashes_arrows_and_consequences_start_a_new_claim(text, pattern, verdict):
+    """Notes written as "a - b -> c" or "x, so y" hold several claims: a negation or a report
+    of the first reaches none of the others."""
+    assert _verdicts(text, pattern) == [verdict]

@@ -8,9 +8,11 @@ The plain view of an answer is cut at three strengths of boundary:
   comma before "and", "or", "but" (the last item of a list). A pattern never matches across
   one (each piece is searched on its own), so ``errors.{0,40}normal`` cannot join "constant
   variance of errors, and normally distributed features".
-- clause: colons, "but", "however", "whereas", "while", "although". A pattern may match across
-  one; it ends the reach of a negation and of a reporting phrase ("people think ...").
-- item: commas, and "and", "or", "nor" between list items. A pattern may match across one.
+- clause: colons, "but", "however", "whereas", "while", "although", "therefore", "thus",
+  "hence" and ", so". A pattern may match across one; it ends the reach of a negation and of a
+  reporting phrase ("people think ...").
+- item: commas, "and", "or", "nor" between list items, and the dashes and arrows of notes
+  ("a - b -> c"). A pattern may match across one.
 
 A match is **negated** when a negation word ("not", "no", "never", "without", "rather than",
 "n't"...) stands before it in its own item and no new verb group ("can", "is", "which"...)
@@ -39,8 +41,8 @@ ASSERTED, NEGATED, REPORTED = "asserted", "negated", "reported"
 
 _ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)(?<!\.[a-z])"
 _HARD = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n]|,(?= (?:and|or|nor|but|whereas|while)\b)")
-_CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except)\b|:(?=\s|$)")
-_ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)")
+_CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except|therefore|thus|hence)\b|:(?=\s|$)|,(?=\s+so\b)")
+_ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)|\s[-–—]\s|->|→|=>")
 _GOVERNS = re.compile(r"(?:\b(?:or|nor)\b|,)\s*$")  # what joins an item to a negated one before it
 _ITEM_WORDS = 4  # a governed list item is short: "uncorrelated", "or scaled", "normal features"
 # An item that starts a contrast is the answerer's own claim ("not the features, only the errors").
