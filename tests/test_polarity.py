@@ -267,3 +267,22 @@ def test_dashes_arrows_and_consequences_start_a_new_claim(text, pattern, verdict
     """Notes written as "a - b -> c" or "x, so y" hold several claims: a negation or a report
     of the first reaches none of the others."""
     assert _verdicts(text, pattern) == [verdict]
+
+
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("ReLU does not saturate for positive inputs", r"relu.{0,60}saturat", "negated"),
+    ("ReLU never saturates for positive inputs", r"relu.{0,60}saturat", "negated"),
+    ("Sigmoid, not ReLU, saturates", r"sigmoid.{0,30}saturat", "asserted"),
+    ("Noise: none vs high vs moderate", r"noise.{0,40}moderate", "asserted"),
+    ("ReLU does not saturate for positive inputs", r"relu (does not|doesn't) saturat", "asserted"),
+])
+def test_a_negation_among_the_matched_words_denies_a_pattern_that_names_none(text, pattern, verdict):
+    """A gap in a pattern may swallow a "not": the match then says the opposite of the pattern,
+    unless the pattern spells the negation itself."""
+    assert _verdicts(text, pattern) == [verdict]
+
+
+def test_a_misconception_that_spells_a_negation_still_fires():
+    myth = Misconception((r"(doesn't|does not|no) need (feature )?scaling",), "Scaling matters for gradient descent.")
+    g = grade(_q([RubricPoint("linear", ("linear",))], [myth]), "It is linear, so it does not need feature scaling.")
+    assert g.misconceptions == ("Scaling matters for gradient descent.",)

@@ -52,18 +52,20 @@ _SUBORDINATE = re.compile(r"\s*(?:if|when|whenever|unless|because|since|as|once|
                           r"before|until|whether)\b")
 
 # "not only", "no matter", "whether or not" and the like negate nothing.
-_NOT_NEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
-_NEGATION = re.compile(
+_NOTNEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
+NEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
     r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
-    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
+    r"mustnt)\b" + _NOTNEGATION + r"|n['’]t\b"
 )
+# Inside a match these are values or list words, not denials ("noise: none vs high").
+_VALUES = frozenset(("none", "nothing", "nobody", "neither", "nor"))
 # These negate their object only: "without scaling the features the optimiser zig-zags".
 _SHORT_REACH = frozenset(("without", "instead of", "rather than", "lack", "lacks"))
 # Negations that govern the verb-less items after them; "no" is a determiner of its own item.
-_VERB_NEGATION = re.compile(
+_VERBNEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|"
-    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
+    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOTNEGATION + r"|n['’]t\b"
 )
 # Words that start a new verb group: a negation before one of them does not reach past it.
 _BREAK = frozenset("is are was were am be can could will would shall should must may might has have had do does "
@@ -169,7 +171,7 @@ class Judge:
         clause_start, piece_end = self._clause_start[seg.clause], self._piece_end[seg.piece]
         if _REPORTED_BEFORE.search(self.plain[clause_start:start]) or _REPORTED_AFTER.search(self.plain[end:piece_end]):
             return REPORTED
-        if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
+        if any(_reaches(m.group(), self.plain[m.end():start]) for m in NEGATION.finditer(self.plain, seg.start, start)):
             return NEGATED
         if _DISMISSED_AFTER.search(self.plain[end:self.segs[self._index(max(start, end - 1))].end]):
             return NEGATED
@@ -183,11 +185,20 @@ class Judge:
             text = self.plain[prev.start:prev.end]
             if _SUBORDINATE.match(text):
                 break
-            if _VERB_NEGATION.search(self.plain, prev.start, prev.end):
+            if _VERBNEGATION.search(self.plain, prev.start, prev.end):
                 return NEGATED
-            if _VERB.search(text) or _NEGATION.search(text) or _CONTRAST.match(text):
+            if _VERB.search(text) or NEGATION.search(text) or _CONTRAST.match(text):
                 break
         return ASSERTED
+
+    def negated_inside(self, start: int, end: int) -> bool:
+        """A negation within the matched words that reaches the match's last word in its own
+        item ("ReLU does not saturate" for ``relu.{0,60}saturat``): for patterns that name no
+        negation themselves, such a match says the opposite of what the pattern describes."""
+        last = self.segs[self._index(max(start, end - 1))] if self.segs else None
+        lo = max(start, last.start) if last else start
+        return any(m.group() not in _VALUES and _reaches(m.group(), self.plain[m.end():end])
+                   for m in NEGATION.finditer(self.plain, lo, end))
 
     def segment_span(self, start: int, end: int) -> tuple[int, int]:
         """The items holding a match, from the one where it starts to the one where it ends:
