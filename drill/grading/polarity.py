@@ -25,7 +25,9 @@ it zig-zags"). "No" is a determiner of its own item and governs nothing after it
 new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A match is also
 negated when a predicate after it, in its own item and before any "so", "which" or pronoun,
 dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the order
-doesn't matter". A match is **reported** when its
+doesn't matter". A negation among the matched words themselves, in the item where the match
+ends, negates it too, unless the pattern spells a negation of its own (``Judge.negated_inside``,
+applied by drill.grading.normalize). A match is **reported** when its
 clause attributes it to someone else before it ("a common myth is that", "people often think",
 "it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
 "assumes" report nothing: "Naive Bayes assumes ..." is the answerer's own claim.
