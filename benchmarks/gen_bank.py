@@ -3,7 +3,7 @@
 Why generated: the issue's target is about a bank far larger than the shipped ones, and a
 committed 50 MB of YAML would be noise in the repository. The questions imitate the shipped
 banks in shape and size (about 2.5 KB each: a markdown prompt and answer in literal blocks,
-a rubric of regex patterns, a misconception guarded by the banks' negation prefix, examples,
+a rubric of regex patterns, a misconception (the engine, not the pattern, judges negation), examples,
 hints; mostly concept questions with some choice and exercise questions), because the cost of
 loading a bank depends on exactly those things: YAML nodes to build and patterns to compile.
 Every pattern is different (built from random term pairs), as in hand-written banks, so
@@ -39,14 +39,6 @@ validation test split leakage cross-validation fold holdout baseline metric curv
 """.split()
 VERBS = "reduces increases controls measures estimates penalizes smooths stabilizes scales limits".split()
 QUALIFIERS = "always never only rarely".split()
-# The shipped banks guard every misconception pattern with this prefix, so a refutation
-# ("it is wrong that ...") does not trigger it; its cost at load time is part of the picture.
-NEGATION_GUARD = (
-    r"(?:^|[.!?;] )(?:(?!\b(?:not|never|doesnt|dont|isnt|arent|cant|cannot|wont|didnt|say|says|said|"
-    r"claim\w*|assum\w*|tempt\w*|naiv\w*|wrong\w*|mistak\w*|misconception\w*|myth\w*)\b|n['’]t\b)[^.!?;])*?"
-)
-
-
 def _words(term: str) -> str:
     return term.replace("-", " ")
 
@@ -115,11 +107,11 @@ def question_yaml(rng: random.Random, file_no: int, number: int) -> list[str]:
                 out.append("        weight: 2")
         if rng.random() < 0.6:
             a, b = (_words(t) for t in rng.sample(TERMS, 2))
-            guarded = f"{NEGATION_GUARD}{a} ({'|'.join(QUALIFIERS)}) {rng.choice(VERBS)} (the )?{b}"
+            wrong = f"{a} ({'|'.join(QUALIFIERS)}) {rng.choice(VERBS)} (the )?{b}"
             out += [
                 "    misconceptions:",
                 "      - match:",
-                f"          - {_quote(guarded)}",
+                f"          - {_quote(wrong)}",
                 "        correction: >-",
                 *(f"          {line}" for line in _paragraph(rng, 2)),
             ]
