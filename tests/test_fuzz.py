@@ -26,7 +26,8 @@ from mutations import edits as bank_edits, mutate
 runner = CliRunner()
 FIXTURE_BANK = (Path(__file__).parent / "fixtures" / "banks" / "mini.yaml").read_text(encoding="utf-8")
 RUN_LIMIT = 10.0  # seconds for one command, however hostile its input
-FAULT = re.compile(r"^.+:\d+: .+$")
+# FILE:LINE: message, or FILE: message for a fault of the whole file (missing, unreadable, too large).
+FAULT = re.compile(r"^.+:\d+: .+$|^.+: (?:no such bank file or directory|cannot read: .+|[\d,]+ (?:bytes|characters); .+)$")
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # 40 examples per test keep CI at a few seconds; DRILL_FUZZ_EXAMPLES=2000 for a deep local run.
 FUZZ = settings(max_examples=int(os.environ.get("DRILL_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
