@@ -286,3 +286,17 @@ def test_a_misconception_that_spells_a_negation_still_fires():
     myth = Misconception((r"(doesn't|does not|no) need (feature )?scaling",), "Scaling matters for gradient descent.")
     g = grade(_q([RubricPoint("linear", ("linear",))], [myth]), "It is linear, so it does not need feature scaling.")
     assert g.misconceptions == ("Scaling matters for gradient descent.",)
+
+
+def test_words_that_state_a_misconception_earn_no_point():
+    """One clause cannot both earn a ✓ and state the wrong belief it contains."""
+    scale = RubricPoint("Inverted dropout rescales by 1/p during training", (r"divid\w* .{0,30}\bby p\b",))
+    when = RubricPoint("Nothing is dropped at test time", ("nothing is dropped",))
+    myth = Misconception((r"divid\w* .{0,40}at test time",), "Inverted dropout rescales during training only.")
+    q = _q([scale, when], [myth])
+    wrong = grade(q, "Nothing is dropped; inverted dropout divides the activations by p at test time.")
+    assert wrong.hits == ("Nothing is dropped at test time",)
+    assert wrong.misconceptions == ("Inverted dropout rescales during training only.",)
+    right = grade(q, "Inverted dropout divides the kept activations by p during training; nothing is dropped.")
+    assert right.hits == ("Inverted dropout rescales by 1/p during training", "Nothing is dropped at test time")
+    assert right.misconceptions == ()

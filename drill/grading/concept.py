@@ -100,16 +100,26 @@ def rubric_score(question: Question, got: float, penalty: float) -> float:
 def judge(question: Question, text: str) -> ConceptResult:
     answer = Answer(text)
     empty = not text.strip()
-    got = 0.0
-    hits, evidence, misses, wrong, wrong_evidence, penalty = [], [], [], [], [], 0.0
+    stated: list[tuple[str, Match, float]] = []  # (correction, the words that state it, penalty)
     checks: list[Check] = []
+    mis_checks: list[Check] = []
+    for mis in question.misconceptions:
+        found = () if empty else _find(answer, question, _targets(mis.match, mis.plans), mis.lines)
+        said = next((m for m in found if m.verdict == ASSERTED), None)
+        if said is not None:
+            stated.append((mis.correction, said, mis.penalty))
+        mis_checks.append(Check("misconception", mis.correction, mis.match, found, "stated" if said else "not stated"))
+    got, penalty = 0.0, 0.0
+    hits, evidence, misses, wrong, wrong_evidence = [], [], [], [], []
     for point in question.rubric:
         targets = _targets((*point.match, *point.opposite), point.plans)
         n = len(point.match)
         found = () if empty else _find(answer, question, targets[:n], point.lines)
         against = () if empty else _find(answer, question, targets[n:], point.lines[n:])
         plans = dict(zip(point.match, targets))
-        credit = next((m for m in found if _credits(point, m, plans)), None)
+        # The words that state a wrong belief earn no point ("divides by p at test time").
+        credit = next((m for m in found if _credits(point, m, plans)
+                       and not any(m.overlaps(said) for _, said, _ in stated)), None)
         contra = next((m for m in against if m.verdict == ASSERTED), None)
         if contra is None and credit is None and point.correction:
             contra = next((m for m in found if m.verdict == NEGATED), None)
@@ -130,16 +140,14 @@ def judge(question: Question, text: str) -> ConceptResult:
             misses.append(point.point)
         checks.append(Check("point", point.point, point.match, found, outcome))
         if point.opposite:
-            stated = any(m.verdict == ASSERTED for m in against)
-            checks.append(Check("opposite", point.point, point.opposite, against, "stated" if stated else "not stated"))
-    for mis in question.misconceptions:
-        found = () if empty else _find(answer, question, _targets(mis.match, mis.plans), mis.lines)
-        stated = next((m for m in found if m.verdict == ASSERTED), None)
-        if stated is not None:
-            wrong.append(mis.correction)
-            wrong_evidence.append(stated.evidence)
-            penalty += mis.penalty
-        checks.append(Check("misconception", mis.correction, mis.match, found, "stated" if stated else "not stated"))
+            said_opposite = any(m.verdict == ASSERTED for m in against)
+            checks.append(Check("opposite", point.point, point.opposite, against,
+                                "stated" if said_opposite else "not stated"))
+    for correction, said, cost in stated:
+        wrong.append(correction)
+        wrong_evidence.append(said.evidence)
+        penalty += cost
+    checks += mis_checks
     return ConceptResult(
         score=rubric_score(question, got, penalty),
         hits=tuple(hits), evidence=tuple(evidence), misses=tuple(misses),

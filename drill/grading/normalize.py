@@ -69,6 +69,10 @@ class Match:
     verdict: str  # "asserted", "negated" or "reported"
     text: str  # the matched words, as the answer wrote them
     evidence: str  # the part of the answer (between commas, sentence ends...) that holds them
+    span: tuple[int, int] = (0, 0)  # where the matched words are in the plain view
+
+    def overlaps(self, other: Match) -> bool:
+        return self.span[0] < other.span[1] and other.span[0] < self.span[1]
 
 
 def _plain_map(text: str) -> tuple[str, list[int]]:
@@ -189,7 +193,7 @@ class Answer:
         verdict = self._judge.verdict(start, end)
         if verdict == ASSERTED and not names_negation(pattern) and self._judge.negated_inside(start, end):
             verdict = NEGATED
-        return Match(pattern, view, verdict, self._original(start, end), self._original(lo, hi).strip())
+        return Match(pattern, view, verdict, self._original(start, end), self._original(lo, hi).strip(), (start, end))
 
     def matches(self, pattern: str | Plan) -> bool:
         """The pattern matches somewhere, whatever the answer says about it."""
