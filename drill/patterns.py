@@ -4,7 +4,8 @@ must not run.
 A version 1 bank writes regexes. A version 2 bank writes **phrases**: words matched whole,
 case-insensitively, with any run of spaces between them, each word also matched in its stemmed
 form ("feature scaling" matches "features scaled"); a hyphen matches a hyphen, a space or
-nothing ("soft-margin"), and ``...`` stands for up to six words ("gradient ... vanish"). A
+nothing ("soft-margin"), and ``...`` stands for up to six words ("gradient ... vanish"), none
+of them "but", "however", "whereas", "although" or "though". A
 pattern starting ``re:`` is a regex in either version.
 
 Loading checks each pattern without compiling it: a control character (a ``\\b`` that YAML
@@ -29,6 +30,9 @@ from typing import Any
 
 BUDGET = 0.25  # seconds one pattern may spend on one answer before it is a bank fault
 PHRASE_GAP = 6  # words that "..." in a phrase stands for, at most
+# "..." does not reach past a contrast: "not applied ... test" must not join "not applied during
+# training but at test time".
+_NO_CONTRAST = r"(?!(?:but|however|whereas|although|though)\b)"
 _WIDE = 10  # a repeat allowing more than this many copies counts as unbounded
 
 
@@ -67,7 +71,7 @@ def phrase(text: str) -> str:
     out = ""
     for i, part in enumerate(parts):
         if part is None:
-            out += rf"(?:\s+\S+){{0,{PHRASE_GAP}}}" if out else ""
+            out += rf"(?:\s+{_NO_CONTRAST}\S+){{0,{PHRASE_GAP}}}" if out else ""
             continue
         out += (r"\s+" if out else "") + part
     if not out:
@@ -354,10 +358,17 @@ def _stemmer() -> Any:
 _ISE = re.compile(r"^(\w{3,})is(e|ed|es|ing|ation|ations|er|ers)$")
 
 
+# Irregular verb forms Snowball leaves apart from their base: "goes up" should match "go up".
+_IRREGULAR = {"goes": "go", "went": "go", "gone": "go", "does": "do", "did": "do", "done": "do",
+              "has": "have", "had": "have", "grew": "grow", "grown": "grow", "fell": "fall", "fallen": "fall",
+              "rose": "rise", "risen": "rise", "shrank": "shrink", "shrunk": "shrink"}
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Snowball English stem of a folded word, with British -ise spellings made -ize."""
-    return _stemmer().stemWord(_ISE.sub(r"\1iz\2", word))
+    """The Snowball English stem of a folded word, with British -ise spellings made -ize and
+    common irregular verb forms made their base."""
+    return _stemmer().stemWord(_IRREGULAR.get(word) or _ISE.sub(r"\1iz\2", word))
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -7,10 +8,30 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def builtin_index(tmp_path_factory) -> Path:
+    """The built-in banks indexed once for the whole run. Parsing them (YAML and every rubric
+    pattern's analysis) costs seconds, which each test's fresh home would pay again; the
+    index's own behaviour (cold loads, re-indexing, damage) is tested on banks of its tests'
+    own, in tests/test_index_cache.py."""
+    from drill.index import index_path, load_catalog
+
+    home = tmp_path_factory.mktemp("index-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DRILL_HOME", str(home))
+        mp.delenv("DRILL_BANKS", raising=False)
+        load_catalog()
+        return index_path()
+
+
 @pytest.fixture(autouse=True)
-def drill_home(tmp_path, monkeypatch):
-    """Every test gets its own state directory and sees no user banks or settings."""
+def drill_home(tmp_path, monkeypatch, builtin_index):
+    """Every test gets its own state directory and sees no user banks or settings; its cache
+    starts with the built-in banks already indexed (a copy: tests may change or damage it)."""
     home = tmp_path / "drill-home"
+    (home / "cache").mkdir(parents=True)
+    with sqlite3.connect(builtin_index) as src, sqlite3.connect(home / "cache" / builtin_index.name) as dst:
+        src.backup(dst)
     monkeypatch.setenv("DRILL_HOME", str(home))
     monkeypatch.delenv("DRILL_BANKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

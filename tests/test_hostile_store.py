@@ -43,7 +43,7 @@ def test_damaged_card_data_in_a_quiz_is_reported(drill_home):
 
 
 def test_a_foreign_sqlite_file_is_never_touched(drill_home):
-    drill_home.mkdir(parents=True)
+    drill_home.mkdir(parents=True, exist_ok=True)
     path = drill_home / "drill.sqlite3"
     other = sqlite3.connect(path)
     other.execute("CREATE TABLE notes (body TEXT)")

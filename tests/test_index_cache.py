@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import random
 import sqlite3
 
@@ -45,6 +46,12 @@ def load(dirpath):
 
 def prompts(dirpath):
     return {q.id: q.prompt for q in load(dirpath).questions}
+
+
+@pytest.fixture(autouse=True)
+def no_index_yet(drill_home):
+    """These tests are about the index itself: each starts with none (conftest copies one in)."""
+    shutil.rmtree(drill_home / "cache")
 
 
 @pytest.fixture

@@ -192,6 +192,7 @@ def test_a_pattern_that_needs_text_across_a_sentence_end_is_a_fault():
 def test_a_long_hostile_answer_is_graded_or_faulted_in_bounded_time(tmp_path, pattern):
     path = tmp_path / "extra.yaml"
     path.write_text(_bank(1, f"- point: p\n  match: ['bias', {json.dumps(pattern)}]\n"), encoding="utf-8")
+    runner.invoke(app, ["list", "--bank-dir", str(path)])  # index the banks first: the limit is the answer's
     for answer in ("a" * 20000, "ab " * 7000, "word " * 4000):
         start = time.monotonic()
         result = runner.invoke(app, ["check", "7.1-Q1", "--bank-dir", str(path), "--answer", answer])
@@ -229,3 +230,16 @@ def test_a_loaded_question_grades_without_parsing_or_stemming_a_pattern_again(mo
     patterns.analyse.cache_clear()
     g = grade(question, "Unscaled features make it oscillate; use Feature Scaling.")
     assert g.hits == ("zig-zag", "scaling")
+
+
+def test_a_phrase_matches_irregular_forms_of_its_verbs():
+    assert Answer("as the threshold rises, recall goes down").matches(phrase("recall go down"))
+    assert Answer("the validation loss fell, then rose").matches(phrase("loss falls"))
+    assert Answer("it has converged").matches(phrase("have converged"))
+
+
+def test_a_phrase_gap_does_not_reach_past_a_contrast():
+    """A new user's "not applied ... test" credited "not applied during training but at test time"."""
+    gap = phrase("not applied ... test")
+    assert not Answer("Dropout is not applied during training but at test time").matches(gap)
+    assert Answer("Dropout is not applied at test time").matches(gap)

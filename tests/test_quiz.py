@@ -216,7 +216,7 @@ def test_real_terminal_quiz_types_sees_feedback_rates_and_quits(mini_banks, dril
 
 
 def test_review_command_from_a_pipe_takes_new_questions_up_to_the_daily_limit(mini_banks, drill_home):
-    drill_home.mkdir(parents=True)
+    drill_home.mkdir(parents=True, exist_ok=True)
     (drill_home / "config.toml").write_text("new_per_day = 2\n")
     first = runner.invoke(app, ["review", "--bank", "mini", "--json"], input="b\n---\nb\n---\nb\n---\n")
     assert first.exit_code == 0, first.output

@@ -52,7 +52,7 @@ def test_markdown_guide_one_file_per_bank_with_worked_steps(mini_banks, tmp_path
 
 
 def test_config_shows_sources_and_rejects_bad_values(drill_home, tmp_path):
-    drill_home.mkdir(parents=True)
+    drill_home.mkdir(parents=True, exist_ok=True)
     extra = tmp_path / "more"
     extra.mkdir()
     (drill_home / "config.toml").write_text(f'new_per_day = 3\nbank_dirs = ["{extra}"]\n')
@@ -70,7 +70,7 @@ def test_config_shows_sources_and_rejects_bad_values(drill_home, tmp_path):
 
 def test_config_bank_dirs_are_loaded(drill_home, tmp_path, mini_banks, monkeypatch):
     monkeypatch.delenv("DRILL_BANKS")
-    drill_home.mkdir(parents=True)
+    drill_home.mkdir(parents=True, exist_ok=True)
     (drill_home / "config.toml").write_text(f'bank_dirs = ["{mini_banks}"]\n')
     rows = json.loads(runner.invoke(app, ["list", "--bank", "mini", "--json"]).stdout)
     assert len(rows) == 3

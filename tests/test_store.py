@@ -89,7 +89,7 @@ def test_upgrade_from_schema_2_keeps_reviews_and_starts_on_default_parameters(tm
 
 
 def test_damaged_database_is_reported_and_left_untouched(tmp_path, drill_home):
-    drill_home.mkdir(parents=True)
+    drill_home.mkdir(parents=True, exist_ok=True)
     path = drill_home / "drill.sqlite3"
     garbage = b"this is not sqlite at all" * 100
     path.write_bytes(garbage)
@@ -100,7 +100,7 @@ def test_damaged_database_is_reported_and_left_untouched(tmp_path, drill_home):
 
 
 def test_newer_schema_is_refused(tmp_path, drill_home):
-    drill_home.mkdir(parents=True)
+    drill_home.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(drill_home / "drill.sqlite3")
     db.execute(f"PRAGMA user_version = {LATEST + 5}")
     db.close()
