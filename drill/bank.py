@@ -94,6 +94,8 @@ class RubricPoint:
     # match then opposite, parsed and stemmed while the bank loads (see drill.patterns.Plan);
     # empty for a point built in code, whose plans are made on first use
     plans: tuple[Plan, ...] = field(default=(), compare=False, repr=False)
+    # match then opposite as the bank wrote them (a phrase, not its regex): what --explain shows
+    written: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class Misconception:
     penalty: float = 0.3
     lines: tuple[int, ...] = ()  # the bank line of each pattern
     plans: tuple[Plan, ...] = field(default=(), compare=False, repr=False)  # as RubricPoint.plans
+    written: tuple[str, ...] = field(default=(), compare=False, repr=False)  # as RubricPoint.written
 
 
 @dataclass(frozen=True)
@@ -325,18 +328,19 @@ def _entries(item: dict, key: str, qid: str, faults: _Faults) -> list[Any]:
     return value
 
 
-def _patterns(entry: dict, key: str, version: int, faults: _Faults, what: str) -> tuple[list[str], list[int]]:
-    """The regexes the grader will run for ``entry[key]`` and the line of each; a pattern that
-    must not run (see drill.patterns) is a fault at its own line and is left out, so validation
-    can still grade the question's examples."""
+def _patterns(entry: dict, key: str, version: int, faults: _Faults,
+              what: str) -> tuple[list[str], list[int], list[str]]:
+    """The regexes the grader will run for ``entry[key]``, the line of each and each as written;
+    a pattern that must not run (see drill.patterns) is a fault at its own line and is left out,
+    so validation can still grade the question's examples."""
     written = _str_list(entry.get(key, []))
     if written is None:
         faults.add(_line(entry, key), f"{what}: {key} must be a pattern or a list of patterns")
-        return [], []
+        return [], [], []
     from drill.patterns import problems, regex_source
 
     lines = getattr(entry, "item_lines", {}).get(key) or []
-    sources, where = [], []
+    sources, where, kept = [], [], []
     for i, pattern in enumerate(written):
         line = lines[i] if i < len(lines) else _line(entry, key)
         source = regex_source(pattern, version)
@@ -346,7 +350,8 @@ def _patterns(entry: dict, key: str, version: int, faults: _Faults, what: str) -
             continue
         sources.append(source)
         where.append(line)
-    return sources, where
+        kept.append(pattern)
+    return sources, where, kept
 
 
 def _positive(value: Any, default: float, line: int, faults: _Faults, what: str) -> float:
@@ -417,8 +422,8 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
         if not r.get("point") or not _str_list(r.get("match")):
             faults.add(rl, f"{qid}: each rubric entry needs point and match")
             continue
-        patterns, lines = _patterns(r, "match", version, faults, f"{qid}: rubric")
-        opposite, opposite_lines = _patterns(r, "opposite", version, faults, f"{qid}: opposite")
+        patterns, lines, written = _patterns(r, "match", version, faults, f"{qid}: rubric")
+        opposite, opposite_lines, opposite_written = _patterns(r, "opposite", version, faults, f"{qid}: opposite")
         correction = r.get("correction")
         if correction is not None and (not isinstance(correction, str) or not correction.strip()):
             faults.add(_line(r, "correction"), f"{qid}: correction must be a text")
@@ -426,7 +431,8 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
         weight = _positive(r.get("weight"), 1.0, _line(r, "weight"), faults, f"{qid}: rubric weight")
         penalty = _positive(r.get("penalty"), 0.3, _line(r, "penalty"), faults, f"{qid}: rubric penalty")
         rubric.append(RubricPoint(str(r["point"]), tuple(patterns), weight, tuple(opposite), correction, penalty,
-                                  tuple(lines + opposite_lines), tuple(map(plan, patterns + opposite))))
+                                  tuple(lines + opposite_lines), tuple(map(plan, patterns + opposite)),
+                                  tuple(written + opposite_written)))
 
     misconceptions = []
     for m in _entries(item, "misconceptions", qid, faults):
@@ -438,10 +444,10 @@ def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: i
         for key in m:
             if key not in MISCONCEPTION_KEYS:
                 faults.add(_line(m, key), f"{qid}: unknown misconception key '{key}'")
-        patterns, lines = _patterns(m, "match", version, faults, f"{qid}: misconception")
+        patterns, lines, written = _patterns(m, "match", version, faults, f"{qid}: misconception")
         penalty = _positive(m.get("penalty"), 0.3, _line(m, "penalty"), faults, f"{qid}: misconception penalty")
         misconceptions.append(Misconception(tuple(patterns), m["correction"], penalty, tuple(lines),
-                                            tuple(map(plan, patterns))))
+                                            tuple(map(plan, patterns)), tuple(written)))
 
     examples = _examples(item, qid, faults)
 

@@ -243,3 +243,21 @@ def test_a_phrase_gap_does_not_reach_past_a_contrast():
     gap = phrase("not applied ... test")
     assert not Answer("Dropout is not applied during training but at test time").matches(gap)
     assert Answer("Dropout is not applied at test time").matches(gap)
+
+
+def test_explain_shows_phrases_as_written_on_one_line_each_when_piped(tmp_path):
+    """A bank author reads back their own phrase, not the regex made of it, and a long
+    pattern is not folded in the middle when the output goes to a pipe or a file."""
+    long_phrase = "gradient descent ... zig-zags across the narrow valley of an ill-conditioned loss surface"
+    path = tmp_path / "extra.yaml"
+    path.write_text(_bank(2, f"""\
+        - point: zig-zag
+          match: ['{long_phrase}', 're:oscillat\\w*']
+        """), encoding="utf-8")
+    args = ["check", "7.1-Q1", "--bank-dir", str(path), "--explain", "--answer", "It oscillates."]
+    text = runner.invoke(app, args, env={"COLUMNS": "60"}).stdout
+    assert f"'{long_phrase}'" in text.splitlines()[1]
+    assert "'re:oscillat\\w*'" in text and "\\s+" not in text
+    point = json.loads(runner.invoke(app, args + ["--json"]).stdout)["explain"][0]
+    assert point["written"] == [long_phrase, "re:oscillat\\w*"]
+    assert point["patterns"][1] == "oscillat\\w*"

@@ -60,7 +60,7 @@ def check_cmd(
         from drill.view.questions import explanation, feedback
 
         if explain:
-            out().print(explanation(result.checks))
+            out().print(explanation(result.checks), soft_wrap=True)
         out().print(feedback(q, result))
     raise typer.Exit(0 if result.passed else 1)
 

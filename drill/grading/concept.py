@@ -28,9 +28,15 @@ class Check:
     patterns: tuple[str, ...]
     matches: tuple[Match, ...]
     outcome: str  # "hit", "missed", "contradicted", "stated", "not stated"
+    written: tuple[str, ...] = ()  # each pattern as the bank wrote it (a phrase), when known
+
+    def shown(self) -> tuple[str, ...]:
+        """The patterns as their author wrote them, else the regexes the grader ran."""
+        return self.written if len(self.written) == len(self.patterns) else self.patterns
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "label": self.label, "outcome": self.outcome, "patterns": list(self.patterns),
+                "written": list(self.shown()),
                 "matches": [{"pattern": m.pattern, "view": m.view, "text": m.text, "verdict": m.verdict,
                              "evidence": m.evidence} for m in self.matches]}
 
@@ -108,7 +114,8 @@ def judge(question: Question, text: str) -> ConceptResult:
         said = next((m for m in found if m.verdict == ASSERTED), None)
         if said is not None:
             stated.append((mis.correction, said, mis.penalty))
-        mis_checks.append(Check("misconception", mis.correction, mis.match, found, "stated" if said else "not stated"))
+        mis_checks.append(Check("misconception", mis.correction, mis.match, found, "stated" if said else "not stated",
+                                mis.written))
     got, penalty = 0.0, 0.0
     hits, evidence, misses, wrong, wrong_evidence = [], [], [], [], []
     for point in question.rubric:
@@ -138,11 +145,11 @@ def judge(question: Question, text: str) -> ConceptResult:
         else:
             outcome = "missed"
             misses.append(point.point)
-        checks.append(Check("point", point.point, point.match, found, outcome))
+        checks.append(Check("point", point.point, point.match, found, outcome, point.written[:n]))
         if point.opposite:
             said_opposite = any(m.verdict == ASSERTED for m in against)
             checks.append(Check("opposite", point.point, point.opposite, against,
-                                "stated" if said_opposite else "not stated"))
+                                "stated" if said_opposite else "not stated", point.written[n:]))
     for correction, said, cost in stated:
         wrong.append(correction)
         wrong_evidence.append(said.evidence)

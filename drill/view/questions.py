@@ -116,16 +116,17 @@ _OUTCOME_STYLE = {"hit": "green", "missed": "red", "contradicted": "red", "state
 
 
 def explanation(checks: tuple[Any, ...]) -> Group:
-    """`check --explain`: per rubric point, opposite and misconception, each pattern with the
-    view it matched in (plain or stemmed), the words it matched and the verdict on them."""
+    """`check --explain`: per rubric point, opposite and misconception, each pattern as written
+    with the view it matched in (plain or stemmed), the words it matched and the verdict on
+    them. Print it with ``soft_wrap=True``: a pattern folded mid-regex reads as two."""
     lines: list[Text] = []
     for check in checks:
         head = Text(f"{check.kind} · {check.outcome}: ", style=_OUTCOME_STYLE.get(check.outcome, ""))
         head.append(check.label, style="bold")
         lines.append(head)
-        for pattern in check.patterns:
+        for pattern, written in zip(check.patterns, check.shown()):
             line = Text("    ")
-            line.append(f"'{pattern}'", style="cyan")
+            line.append(f"'{written}'", style="cyan")
             found = [m for m in check.matches if m.pattern == pattern]
             if not found:
                 line.append("  no match", style="dim")
