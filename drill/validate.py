@@ -33,12 +33,32 @@ class Report:
         }
 
 
-def validate_files(files: Iterable[Path]) -> Report:
+def validate_files(files: Iterable[Path], alongside: Iterable[Path] = ()) -> Report:
+    """Validate ``files``; ``alongside`` are the banks they will be loaded with (the built-in
+    ones, DRILL_BANKS...), against which their ids and refs must be unique too."""
+    files = list(files)
     banks, faults = read_banks(files)
+    faults += clash_faults(banks, [f for f in alongside if f.resolve() not in {p.resolve() for p in files}])
     for bank in banks:
         faults += exercise_faults(bank)
         faults += example_faults(bank)
     return Report(len(banks), sum(len(b.questions) for b in banks), tuple(faults))
+
+
+def clash_faults(banks: list[Bank], others: list[Path]) -> list[tuple[str, int, str]]:
+    """Ids and refs of ``banks`` that a bank in ``others`` already uses: a file valid on its own
+    would stop every command once loaded beside them. Faults inside ``others`` are theirs."""
+    from drill.bank import duplicate_faults
+    from drill.index import load_catalog_from
+
+    if not others:
+        return []
+    try:
+        entries = load_catalog_from(others).entries()
+    except BankError:
+        return []
+    mine = {q.file for bank in banks for q in bank.questions}
+    return [f for f in duplicate_faults([*entries, *(q for bank in banks for q in bank.questions)]) if f[0] in mine]
 
 
 def exercise_faults(bank: Bank) -> list[tuple[str, int, str]]:

@@ -297,3 +297,13 @@ def test_quiz_or_interview_with_filters_that_match_nothing_is_exit_2():
         assert result.exit_code == 2, command
         assert result.stderr == "drill: no question matches --topic no-such-topic --kind concept " \
                                 "(drill list shows ids, topics and kinds)\n"
+
+
+def test_validating_one_file_checks_its_refs_against_the_banks_it_will_load_with(tmp_path):
+    """A file valid on its own but reusing a built-in ref would stop every later command."""
+    write(tmp_path, "extra.yaml", GOOD.replace("ref: 7.1-Q1", "ref: 8.3-Q1"))
+    result = invoke("validate", str(tmp_path / "extra.yaml"))
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'extra.yaml'}:5: duplicate ref 8.3-Q1 (first at " in result.stderr
+    assert "training.yaml" in result.stderr
+    assert invoke("validate", str(write(tmp_path, "extra.yaml", GOOD))).exit_code == 0

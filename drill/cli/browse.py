@@ -68,8 +68,10 @@ def validate_cmd(
     from drill.validate import validate_files
     from drill.view import out
 
-    files = bank_files(paths, builtin=False) if paths else bank_files(bank_dir)
-    report = validate_files(files)
+    if paths:  # the given files, checked also against the banks they will be loaded with
+        report = validate_files(bank_files(paths, builtin=False), alongside=bank_files(bank_dir))
+    else:
+        report = validate_files(bank_files(bank_dir))
     if json_out:
         typer.echo(json.dumps(report.to_json(), indent=1))
     else:
