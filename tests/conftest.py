@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+
+# One BLAS thread, as drill itself runs numpy (drill.cli): the tests' arrays are small, and a
+# second BLAS thread only contends with the other test worker on a 2-core runner.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest
 
