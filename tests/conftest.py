@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 # One BLAS thread, as drill itself runs numpy (drill.cli): the tests' arrays are small, and a
-# second BLAS thread only contends with the other test worker on a 2-core runner.
+# idle BLAS threads spinning beside them only slow the suite on a small runner.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest
