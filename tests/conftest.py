@@ -4,7 +4,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-# One BLAS thread, as drill itself runs numpy (drill.cli): the tests' arrays are small, and a
+# One BLAS thread, as drill itself runs numpy (drill.cli): the tests' arrays are small, and
 # idle BLAS threads spinning beside them only slow the suite on a small runner.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
