@@ -36,9 +36,14 @@ _NO_CONTRAST = r"(?!(?:but|however|whereas|although|though)\b)"
 _WIDE = 10  # a repeat allowing more than this many copies counts as unbounded
 
 
+# Signs whose decomposition is another sign plus a combining slash: dropping the slash, as for
+# an accent, would turn "L2 ≠ weight decay" into "L2 = weight decay".
+_NEGATED_SIGNS = str.maketrans({"≠": "!=", "≮": "!<", "≯": "!>", "≰": "!<=", "≱": "!>=", "∉": "!∈"})
+
+
 def fold(text: str) -> str:
     """Case-fold and strip accents (NFKD, combining marks dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_NEGATED_SIGNS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -261,3 +261,10 @@ def test_explain_shows_phrases_as_written_on_one_line_each_when_piped(tmp_path):
     point = json.loads(runner.invoke(app, args + ["--json"]).stdout)["explain"][0]
     assert point["written"] == [long_phrase, "re:oscillat\\w*"]
     assert point["patterns"][1] == "oscillat\\w*"
+
+
+def test_a_crossed_out_sign_keeps_its_meaning():
+    """Folding drops accents; "≠" must not lose its slash and read as "="."""
+    assert not Answer("L2 ≠ weight decay in Adam").matches(r"l2 = weight decay")
+    assert Answer("L2 ≠ weight decay in Adam").matches(r"l2 != weight decay")
+    assert Answer("café ≠ cafe").matches(r"cafe != cafe")
