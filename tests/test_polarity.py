@@ -247,6 +247,11 @@ def test_a_sentence_ending_in_a_contraction_or_a_one_letter_word_ends_there():
     ("Stability across seeds is important", "stability", "asserted"),
     ("Leaky units keep a flat region, so they don't help", "flat region", "asserted"),
     ("Scaling matters; the intercept is irrelevant", "scaling", "asserted"),
+    ("The zero-mean-error condition is not really something to worry about", "zero.mean", "negated"),
+    ("What the business wants should not influence k", "business", "negated"),
+    ("Pretrained embeddings do not really add anything here", "pretrained", "negated"),
+    ("Fine-tuning a pretrained LM is not an option", "fine.tun", "negated"),
+    ("Perplexity is a fluency score unrelated to likelihood", "likelihood", "negated"),
 ])
 def test_a_predicate_that_dismisses_the_claim_negates_it(text, pattern, verdict):
     """"X is irrelevant" denies X as surely as "X is not"; a dismissal after "so" or in

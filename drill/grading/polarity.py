@@ -57,13 +57,14 @@ _SUBORDINATE = re.compile(r"\s*(?:if|when|whenever|unless|because|since|as|once|
 _NOTNEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
 NEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
+    r"unrelated to|"
     r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
     r"mustnt)\b" + _NOTNEGATION + r"|n['’]t\b"
 )
 # Inside a match these are values or list words, not denials ("noise: none vs high").
 _VALUES = frozenset(("none", "nothing", "nobody", "neither", "nor"))
 # These negate their object only: "without scaling the features the optimiser zig-zags".
-_SHORT_REACH = frozenset(("without", "instead of", "rather than", "lack", "lacks"))
+_SHORT_REACH = frozenset(("without", "instead of", "rather than", "unrelated to", "lack", "lacks"))
 # Negations that govern the verb-less items after them; "no" is a determiner of its own item.
 _VERBNEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|"
@@ -94,7 +95,11 @@ _DISMISSED_AFTER = re.compile(
     r"(?:isnt|arent|isn['’]t|aren['’]t) (?:needed|necessary|required|important|relevant|useful|helpful)|"
     r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be)|"
     r"(?:can|may) (?:safely )?be (?:ignored|skipped|omitted|dropped|left out)|"
-    r"(?:has|have) no (?:effect|impact|influence|role))\b"
+    r"(?:has|have) no (?:effect|impact|influence|role)|(?:has|have) nothing to do with|"
+    r"(?:is|are|was|were) (?:not (?:really )?(?:something|anything) to worry about|nothing to worry about|"
+    r"not an option|unrelated to|not related to)|"
+    r"(?:should|must|need|needs)(?: not|n['’]t|nt) (?:really )?(?:influence|matter|drive|be used|be considered)|"
+    r"(?:does|do|did)(?: not|n['’]t|nt) (?:really |actually )?add (?:anything|much))\b"
 )
 _REPORTED_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
