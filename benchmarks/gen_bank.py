@@ -158,7 +158,7 @@ def generate(out: Path, files: int = 40, per_file: int = 500, seed: int = 0) -> 
     warm; a stamp file records the parameters.
     """
     stamp = out / "params.json"
-    params = {"files": files, "per_file": per_file, "seed": seed, "format": 1}
+    params = {"files": files, "per_file": per_file, "seed": seed, "format": 2}  # 2: misconceptions without guards
     paths = [out / f"gen-{i:02d}.yaml" for i in range(1, files + 1)]
     if stamp.exists() and json.loads(stamp.read_text()) == params and all(p.exists() for p in paths):
         return paths
