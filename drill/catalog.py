@@ -31,11 +31,12 @@ class Filters:
     kinds: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """The filters as the options that set them, for a message saying nothing matched."""
+    def nothing_matches(self) -> NotFoundError:
+        """The error of a session these filters leave empty, naming them as the options set them."""
         opts = [f"--{name} {value}" for name, values in (("bank", self.banks), ("topic", self.topics),
                                                          ("kind", self.kinds), ("id", self.ids)) for value in values]
-        return " ".join(opts) or "no filters"
+        return NotFoundError(f"no question matches {' '.join(opts) or 'no filters'} "
+                             "(drill list shows ids, topics and kinds)")
 
 
 def _glob(patterns: Sequence[str], qid: str, ref: str, slug: str) -> bool:

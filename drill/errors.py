@@ -7,12 +7,18 @@ class DrillError(Exception):
     """Anything the user can fix: bad input, a faulty bank, an unusable store."""
 
 
+def fault_text(file: str, line: int, message: str) -> str:
+    """``FILE:LINE: message``; ``FILE: message`` for a fault of the whole file (line 0:
+    missing, unreadable, too large), which has no line to point at."""
+    return f"{file}:{line}: {message}" if line else f"{file}: {message}"
+
+
 class BankError(DrillError):
     """One or more faults in question banks, each located as FILE:LINE."""
 
     def __init__(self, faults: list[tuple[str, int, str]]):
         self.faults = faults
-        super().__init__("\n".join(f"{f}:{line}: {msg}" if line else f"{f}: {msg}" for f, line, msg in faults))
+        super().__init__("\n".join(fault_text(*fault) for fault in faults))
 
 
 class DataFileError(BankError):

@@ -337,15 +337,10 @@ _MAXREPEAT = _maxrepeat()
 RE_WAYS = 1e6  # a text and pattern whose bound stays below this run in `re`: fast to compile, no timeout needed
 
 
-def bounded(source: str, length: int, longest: int) -> bool:
-    """True when matching ``source`` against ``length`` characters, whose longest run without a
-    space is ``longest``, has a small known bound, so Python's own engine may run it without a
-    timeout."""
-    return within(analyse(source).cost, length, longest)
-
-
 def within(cost: tuple[int, int, float] | None, length: int, longest: int) -> bool:
-    """``bounded`` for a cost already known."""
+    """True when matching a regex of this ``cost`` (``Analysis.cost``) against ``length``
+    characters, whose longest run without a space is ``longest``, has a small known bound, so
+    Python's own engine may run it without a timeout."""
     return cost is not None and length * cost[2] * max(length, 1) ** cost[0] * max(longest, 1) ** cost[1] <= RE_WAYS
 
 
@@ -398,7 +393,7 @@ class Plan:
     milliseconds per question), so a bank builds its plans while it is loaded and the index
     keeps them with the questions: the first answer to a question compiles, nothing more."""
 
-    pattern: str  # the regex the bank gives (the text `check --explain` shows)
+    pattern: str  # the regex the bank gives (a phrase's regex; `check --explain` shows the phrase)
     raw: str  # run on the plain view: the pattern with its literal text folded
     stem: str  # run on the stemmed view: its literal words stemmed
     raw_analysis: Analysis
@@ -418,7 +413,7 @@ def plan(pattern: str) -> Plan:
 
 @functools.lru_cache(maxsize=None)
 def compiled_re(source: str) -> Any:
-    """Python's compiled form (None if it cannot be): for texts ``bounded`` allows."""
+    """Python's compiled form (None if it cannot be): for texts ``within`` allows."""
     try:
         return re.compile(source, re.IGNORECASE)
     except (re.error, RecursionError, OverflowError, ValueError, MemoryError):

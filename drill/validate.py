@@ -38,7 +38,8 @@ def validate_files(files: Iterable[Path], alongside: Iterable[Path] = ()) -> Rep
     ones, DRILL_BANKS...), against which their ids and refs must be unique too."""
     files = list(files)
     banks, faults = read_banks(files)
-    faults += clash_faults(banks, [f for f in alongside if f.resolve() not in {p.resolve() for p in files}])
+    given = {p.resolve() for p in files}
+    faults += clash_faults(banks, [f for f in alongside if f.resolve() not in given])
     for bank in banks:
         faults += exercise_faults(bank)
         faults += example_faults(bank)

@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 import typer
 
 from drill.cli.options import BankDirOpt, BankOpt, GraderOpt, IdOpt, JsonOpt, KindOpt, SeedOpt, TopicOpt
-from drill.errors import NotFoundError
 
 CountOpt = Annotated[Optional[int], typer.Option("-n", help="How many questions at most.", min=1)]
 
@@ -52,7 +51,7 @@ def quiz_cmd(
     chosen = filters(bank, topic, kind, id)
     items = quiz_items(catalog(bank_dir, settings), chosen, n or settings.quiz_length, seed=seed, variants=variants)
     if not items:
-        raise NotFoundError(f"no question matches {chosen.describe()} (drill list shows ids, topics and kinds)")
+        raise chosen.nothing_matches()
     recorder = _recorder("quiz", settings.desired_retention) if record else None
     session = Session(items, recorder, grader=grader(settings, grader_choice))
     try:
@@ -123,7 +122,7 @@ def interview_cmd(
         chosen = filters(bank, topic, kind, id)
         items = plan(catalog(bank_dir, settings), chosen, store, minutes, seed)
         if not items:
-            raise NotFoundError(f"no question matches {chosen.describe()} (drill list shows ids, topics and kinds)")
+            raise chosen.nothing_matches()
         started = store.clock()
         session = Session(items, recorder, deadline=started + timedelta(minutes=minutes), hints=False,
                           grader=grader(settings, grader_choice))

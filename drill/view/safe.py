@@ -45,6 +45,7 @@ def error_line(message: Any) -> str:
 
 
 def fault_line(file: str, line: int, message: str) -> str:
-    """A bank fault as ``FILE:LINE: message`` on one safe line; ``FILE: message`` for a fault of
-    the whole file (line 0: missing, unreadable, too large), which has no line to point at."""
-    return printable(f"{file}:{line}: {message}" if line else f"{file}: {message}", one_line=True)
+    """A bank fault (drill.errors.fault_text) on one safe line."""
+    from drill.errors import fault_text
+
+    return printable(fault_text(file, line, message), one_line=True)
