@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from drill.grading.polarity import ASSERTED, NEGATED, NEGATION, Judge, pieces
+from drill.grading.polarity import ASSERTED, Judge, pieces
 from drill.patterns import BUDGET, Analysis, Plan, compiled, compiled_re, fold, plan, stem, within
 
 __all__ = ["Answer", "Match", "Overrun", "warm"]
@@ -121,13 +121,6 @@ def _left(deadline: float) -> float:
     return left
 
 
-@functools.lru_cache(maxsize=8192)
-def names_negation(pattern: str) -> bool:
-    """The pattern spells a negation itself ("no need to scale", a guard such as ``(?!not)``):
-    then a negation among its matched words is what it describes, not a denial of it."""
-    return bool(NEGATION.search(pattern.lower().replace("\\b", " ")))
-
-
 class Answer:
     """A typed answer, cut into pieces with a plain and a stemmed view of each, for matching
     many patterns and judging the polarity of each match."""
@@ -197,10 +190,8 @@ class Answer:
 
     def _match(self, pattern: str, view: str, start: int, end: int) -> Match:
         lo, hi = self._judge.segment_span(start, end)
-        verdict = self._judge.verdict(start, end)
-        if verdict == ASSERTED and not names_negation(pattern) and self._judge.negated_inside(start, end):
-            verdict = NEGATED
-        return Match(pattern, view, verdict, self._original(start, end), self._original(lo, hi).strip(), (start, end))
+        return Match(pattern, view, self._judge.verdict(start, end, pattern), self._original(start, end),
+                     self._original(lo, hi).strip(), (start, end))
 
     def matches(self, pattern: str | Plan) -> bool:
         """The pattern matches somewhere, whatever the answer says about it."""

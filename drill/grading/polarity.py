@@ -26,8 +26,7 @@ new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A ma
 negated when a predicate after it, in its own item and before any "so", "which" or pronoun,
 dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the order
 doesn't matter". A negation among the matched words themselves, in the item where the match
-ends, negates it too, unless the pattern spells a negation of its own (``Judge.negated_inside``,
-applied by drill.grading.normalize). A match is **reported** when its
+ends, negates it too, unless the pattern spells a negation of its own (``Judge.verdict``). A match is **reported** when its
 clause attributes it to someone else before it ("a common myth is that", "people often think",
 "it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
 "assumes" report nothing: "Naive Bayes assumes ..." is the answerer's own claim.
@@ -36,6 +35,7 @@ clause attributes it to someone else before it ("a common myth is that", "people
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -54,21 +54,21 @@ _SUBORDINATE = re.compile(r"\s*(?:if|when|whenever|unless|because|since|as|once|
                           r"before|until|whether)\b")
 
 # "not only", "no matter", "whether or not" and the like negate nothing.
-_NOTNEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
-NEGATION = re.compile(
+_NOT_NEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
+_NEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
     r"unrelated to|"
     r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
-    r"mustnt)\b" + _NOTNEGATION + r"|n['’]t\b"
+    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
 )
 # Inside a match these are values or list words, not denials ("noise: none vs high").
 _VALUES = frozenset(("none", "nothing", "nobody", "neither", "nor"))
 # These negate their object only: "without scaling the features the optimiser zig-zags".
 _SHORT_REACH = frozenset(("without", "instead of", "rather than", "unrelated to", "lack", "lacks"))
 # Negations that govern the verb-less items after them; "no" is a determiner of its own item.
-_VERBNEGATION = re.compile(
+_VERB_NEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|"
-    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOTNEGATION + r"|n['’]t\b"
+    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
 )
 # Words that start a new verb group: a negation before one of them does not reach past it.
 _BREAK = frozenset("is are was were am be can could will would shall should must may might has have had do does "
@@ -170,7 +170,17 @@ class Judge:
     def _index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._starts, pos) - 1)
 
-    def verdict(self, start: int, end: int) -> str:
+    def verdict(self, start: int, end: int, pattern: str | None = None) -> str:
+        """Asserted, negated or reported, for the match of ``pattern`` at ``start:end``. A
+        negation among the matched words themselves denies it too, unless the pattern spells
+        a negation of its own."""
+        found = self._verdict(start, end)
+        if (found == ASSERTED and pattern is not None and not names_negation(pattern)
+                and self._negated_inside(start, end)):
+            return NEGATED
+        return found
+
+    def _verdict(self, start: int, end: int) -> str:
         if not self.segs:
             return ASSERTED
         i = self._index(start)
@@ -178,7 +188,7 @@ class Judge:
         clause_start, piece_end = self._clause_start[seg.clause], self._piece_end[seg.piece]
         if _REPORTED_BEFORE.search(self.plain[clause_start:start]) or _REPORTED_AFTER.search(self.plain[end:piece_end]):
             return REPORTED
-        if any(_reaches(m.group(), self.plain[m.end():start]) for m in NEGATION.finditer(self.plain, seg.start, start)):
+        if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
             return NEGATED
         if _DISMISSED_AFTER.search(self.plain[end:self.segs[self._index(max(start, end - 1))].end]):
             return NEGATED
@@ -192,20 +202,20 @@ class Judge:
             text = self.plain[prev.start:prev.end]
             if _SUBORDINATE.match(text):
                 break
-            if _VERBNEGATION.search(self.plain, prev.start, prev.end):
+            if _VERB_NEGATION.search(self.plain, prev.start, prev.end):
                 return NEGATED
-            if _VERB.search(text) or NEGATION.search(text) or _CONTRAST.match(text):
+            if _VERB.search(text) or _NEGATION.search(text) or _CONTRAST.match(text):
                 break
         return ASSERTED
 
-    def negated_inside(self, start: int, end: int) -> bool:
+    def _negated_inside(self, start: int, end: int) -> bool:
         """A negation within the matched words that reaches the match's last word in its own
         item ("ReLU does not saturate" for ``relu.{0,60}saturat``): for patterns that name no
         negation themselves, such a match says the opposite of what the pattern describes."""
         last = self.segs[self._index(max(start, end - 1))] if self.segs else None
         lo = max(start, last.start) if last else start
         return any(m.group() not in _VALUES and _reaches(m.group(), self.plain[m.end():end])
-                   for m in NEGATION.finditer(self.plain, lo, end))
+                   for m in _NEGATION.finditer(self.plain, lo, end))
 
     def segment_span(self, start: int, end: int) -> tuple[int, int]:
         """The items holding a match, from the one where it starts to the one where it ends:
@@ -214,6 +224,13 @@ class Judge:
             return start, end
         first, last = self.segs[self._index(start)], self.segs[self._index(max(start, end - 1))]
         return min(first.start, start), max(last.end, end)
+
+
+@functools.lru_cache(maxsize=8192)
+def names_negation(pattern: str) -> bool:
+    """The pattern spells a negation itself ("no need to scale", a guard such as ``(?!not)``):
+    then a negation among its matched words is what it describes, not a denial of it."""
+    return bool(_NEGATION.search(pattern.lower().replace("\\b", " ")))
 
 
 def _reaches(negation: str, between: str) -> bool:
