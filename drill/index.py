@@ -199,48 +199,15 @@ def parse_many(jobs: list[Job], progress: Progress | None = None) -> Iterator[Pa
     run, or a deleted cache) is spread over the CPUs: nearly all of its time is YAML parsing
     and compiling every rubric pattern for validation, file by file and independent.
     ``progress`` hears the bytes parsed so far after each file."""
+    from drill.workers import spread
+
     total = sum(job.size for job in jobs)
     done = 0
-    workers = min(len(jobs), os.cpu_count() or 1)
-    results: Iterable[Parsed] = map(index_file, jobs)
-    pool = None
-    if workers > 1 and total >= PARALLEL_BYTES:
-        from concurrent.futures import ProcessPoolExecutor
-
-        try:
-            pool = ProcessPoolExecutor(workers, initializer=_quiet_worker)
-            results = pool.map(index_file, jobs)
-        except OSError:
-            pass  # no worker processes here (a sandbox, a frozen app): parse in this one
-    try:
-        for job, parsed in zip(jobs, _serial_if_broken(results, jobs)):
-            done += job.size
-            if progress:
-                progress(done, total)
-            yield parsed
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-
-
-def _serial_if_broken(results: Iterable[Parsed], jobs: list[Job]) -> Iterator[Parsed]:
-    """The workers' results, or, when the pool cannot start its processes, the rest parsed here."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    given = 0
-    try:
-        for parsed in results:
-            given += 1
-            yield parsed
-    except (OSError, BrokenProcessPool):
-        yield from map(index_file, jobs[given:])
-
-
-def _quiet_worker() -> None:
-    """Ctrl-C is the parent's to handle: a worker must not print a traceback of its own."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for job, parsed in zip(jobs, spread(index_file, jobs, parallel=total >= PARALLEL_BYTES)):
+        done += job.size
+        if progress:
+            progress(done, total)
+        yield parsed
 
 
 # --- bringing the index up to date --------------------------------------------------------

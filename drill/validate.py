@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from drill.bank import Bank, read_banks
+from drill.bank import Bank, read_bank_file
 from drill.errors import BankError
 
 
@@ -33,33 +33,78 @@ class Report:
         }
 
 
+# Below this much YAML, starting worker processes costs more than grading the examples here.
+PARALLEL_BYTES = 200_000
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the duplicate checks read of a question: they run across files, after the workers."""
+
+    id: str
+    ref: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """One file validated on its own (in a worker process when there are several)."""
+
+    parsed: bool
+    entries: tuple[_Entry, ...]
+    faults: tuple[tuple[str, int, str], ...]
+
+
 def validate_files(files: Iterable[Path], alongside: Iterable[Path] = ()) -> Report:
     """Validate ``files``; ``alongside`` are the banks they will be loaded with (the built-in
-    ones, DRILL_BANKS...), against which their ids and refs must be unique too."""
+    ones, DRILL_BANKS...), against which their ids and refs must be unique too. Each file is
+    checked on its own, spread over the CPUs largest first (grading the built-in banks'
+    thousands of examples takes seconds), then the ids and refs across all of them."""
+    from drill.bank import duplicate_faults
+    from drill.workers import spread
+
     files = list(files)
-    banks, faults = read_banks(files)
+    sizes = [_size(f) for f in files]
+    order = sorted(range(len(files)), key=lambda i: -sizes[i])
+    done = dict(zip(order, spread(_check_file, [files[i] for i in order], parallel=sum(sizes) >= PARALLEL_BYTES)))
+    checked = [done[i] for i in range(len(files))]
+    entries = [e for c in checked for e in c.entries]
+    faults = [f for c in checked for f in c.faults] + duplicate_faults(entries)
     given = {p.resolve() for p in files}
-    faults += clash_faults(banks, [f for f in alongside if f.resolve() not in given])
-    for bank in banks:
-        faults += exercise_faults(bank)
-        faults += example_faults(bank)
-    return Report(len(banks), sum(len(b.questions) for b in banks), tuple(faults))
+    faults += clash_faults(entries, [f for f in alongside if f.resolve() not in given])
+    return Report(sum(c.parsed for c in checked), len(entries), tuple(faults))
 
 
-def clash_faults(banks: list[Bank], others: list[Path]) -> list[tuple[str, int, str]]:
-    """Ids and refs of ``banks`` that a bank in ``others`` already uses: a file valid on its own
-    would stop every command once loaded beside them. Faults inside ``others`` are theirs."""
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_bank_file reports it
+
+
+def _check_file(path: Path) -> _Checked:
+    bank, faults = read_bank_file(path)
+    if bank is None:
+        return _Checked(False, (), tuple(faults))
+    faults += exercise_faults(bank) + example_faults(bank)
+    return _Checked(True, tuple(_Entry(q.id, q.ref, q.file, q.line) for q in bank.questions), tuple(faults))
+
+
+def clash_faults(entries: list[_Entry], others: list[Path]) -> list[tuple[str, int, str]]:
+    """Ids and refs of ``entries`` that a bank in ``others`` already uses: a file valid on its
+    own would stop every command once loaded beside them. Faults inside ``others`` are theirs."""
     from drill.bank import duplicate_faults
     from drill.index import load_catalog_from
 
     if not others:
         return []
     try:
-        entries = load_catalog_from(others).entries()
+        loaded = load_catalog_from(others).entries()
     except BankError:
         return []
-    mine = {q.file for bank in banks for q in bank.questions}
-    return [f for f in duplicate_faults([*entries, *(q for bank in banks for q in bank.questions)]) if f[0] in mine]
+    mine = {e.file for e in entries}
+    return [f for f in duplicate_faults([*loaded, *entries]) if f[0] in mine]
 
 
 def exercise_faults(bank: Bank) -> list[tuple[str, int, str]]:
