@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 
 from hypothesis import given, settings
@@ -307,3 +308,40 @@ def test_validating_one_file_checks_its_refs_against_the_banks_it_will_load_with
     assert f"{tmp_path / 'extra.yaml'}:5: duplicate ref 8.3-Q1 (first at " in result.stderr
     assert "training.yaml" in result.stderr
     assert invoke("validate", str(write(tmp_path, "extra.yaml", GOOD))).exit_code == 0
+
+
+def test_validate_in_worker_processes_reports_what_one_process_reports(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    import drill.validate
+
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    files = [write(tmp_path, "a.yaml", GOOD),
+             write(tmp_path, "b.yaml", GOOD.replace("7.1-Q1", "7.1-Q9")),  # the same id again
+             write(tmp_path, "c.yaml", GOOD.replace("bank: extra", "bank: other")
+                   .replace('bad: ["nothing changes"]', 'bad: ["more bias and less variance"]')),
+             write(tmp_path, "d.yaml", "version: 1\nbank: [\n")]
+    one_process = drill.validate.validate_files(files)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(drill.validate, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    spread = drill.validate.validate_files(files)
+    assert pools == [2]
+    assert spread == one_process
+    assert (spread.banks, spread.questions) == (3, 3)
+    messages = [f"{file}:{line}: {message}" for file, line, message in spread.faults]
+    assert any(m.startswith(f"{files[2]}:") and "bad example passes" in m for m in messages)
+    assert f"{files[1]}:5: duplicate id extra/bias-variance (first at {files[0]}:5)" in messages
+    assert any(m.startswith(f"{files[3]}:") for m in messages)
+
+    def no_processes(*a, **k):
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    assert drill.validate.validate_files(files) == one_process
