@@ -305,3 +305,19 @@ def test_words_that_state_a_misconception_earn_no_point():
     right = grade(q, "Inverted dropout divides the kept activations by p during training; nothing is dropped.")
     assert right.hits == ("Inverted dropout rescales by 1/p during training", "Nothing is dropped at test time")
     assert right.misconceptions == ()
+
+
+def test_the_claim_that_states_a_misconception_earns_no_point_for_other_words_in_it():
+    """A ✓ must not quote a wrong claim: "independent models" sits in the claim that gets
+    bagging's sampling wrong, so it earns nothing there; as a claim of its own it does."""
+    independent = RubricPoint("Bagging trains independent learners", (r"independent (models|learners)",))
+    average = RubricPoint("and averages them", (r"averag",))
+    myth = Misconception((r"without replacement",), "Bagging draws bootstrap samples, with replacement.")
+    q = _q([independent, average], [myth])
+    wrong = grade(q, "Bagging trains independent models on disjoint chunks drawn without replacement. "
+                     "Their predictions are averaged.")
+    assert wrong.hits == ("and averages them",)
+    assert wrong.misconceptions == ("Bagging draws bootstrap samples, with replacement.",)
+    apart = grade(q, "Bagging trains independent models and averages them. The samples are drawn without replacement.")
+    assert apart.hits == ("Bagging trains independent learners", "and averages them")
+    assert apart.misconceptions == ("Bagging draws bootstrap samples, with replacement.",)

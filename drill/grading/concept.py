@@ -4,7 +4,8 @@ A point is credited only when one of its patterns matches a part of the answer t
 it (see drill.grading.polarity) and none of its ``opposite`` patterns is asserted. A point with
 a ``correction`` whose opposite is asserted, or whose claim is negated, counts as a
 misconception. A misconception is counted when one of its patterns is asserted; negated or
-reported ("a common myth is that ...") it costs nothing.
+reported ("a common myth is that ...") it costs nothing. The list item that states it earns
+no point.
 """
 
 from __future__ import annotations
@@ -124,9 +125,10 @@ def judge(question: Question, text: str) -> ConceptResult:
         found = () if empty else _find(answer, question, targets[:n], point.lines)
         against = () if empty else _find(answer, question, targets[n:], point.lines[n:])
         plans = dict(zip(point.match, targets))
-        # The words that state a wrong belief earn no point ("divides by p at test time").
+        # The claim (list item) that states a wrong belief earns no point: a ✓ must not quote
+        # it ("bagging trains independent models on disjoint chunks without replacement").
         credit = next((m for m in found if _credits(point, m, plans)
-                       and not any(m.overlaps(said) for _, said, _ in stated)), None)
+                       and not any(m.shares_claim(said) for _, said, _ in stated)), None)
         contra = next((m for m in against if m.verdict == ASSERTED), None)
         if contra is None and credit is None and point.correction:
             contra = next((m for m in found if m.verdict == NEGATED), None)

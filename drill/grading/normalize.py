@@ -71,9 +71,14 @@ class Match:
     text: str  # the matched words, as the answer wrote them
     evidence: str  # the part of the answer (between commas, sentence ends...) that holds them
     span: tuple[int, int] = (0, 0)  # where the matched words are in the plain view
+    item: int = -1  # which list item of the answer holds the matched words' start
 
     def overlaps(self, other: Match) -> bool:
         return self.span[0] < other.span[1] and other.span[0] < self.span[1]
+
+    def shares_claim(self, other: Match) -> bool:
+        """Both matches are in one claim: their words overlap, or they start in one list item."""
+        return self.overlaps(other) or self.item == other.item >= 0
 
 
 def _plain_map(text: str) -> tuple[str, list[int]]:
@@ -191,7 +196,7 @@ class Answer:
     def _match(self, pattern: str, view: str, start: int, end: int) -> Match:
         lo, hi = self._judge.segment_span(start, end)
         return Match(pattern, view, self._judge.verdict(start, end, pattern), self._original(start, end),
-                     self._original(lo, hi).strip(), (start, end))
+                     self._original(lo, hi).strip(), (start, end), self._judge.item_of(start))
 
     def matches(self, pattern: str | Plan) -> bool:
         """The pattern matches somewhere, whatever the answer says about it."""

@@ -217,6 +217,10 @@ class Judge:
         return any(m.group() not in _VALUES and _reaches(m.group(), self.plain[m.end():end])
                    for m in _NEGATION.finditer(self.plain, lo, end))
 
+    def item_of(self, pos: int) -> int:
+        """The index of the list item (segment) holding ``pos``: one claim of the answer."""
+        return self._index(pos) if self.segs else -1
+
     def segment_span(self, start: int, end: int) -> tuple[int, int]:
         """The items holding a match, from the one where it starts to the one where it ends:
         the answer's own words, shown as the evidence for a verdict."""
