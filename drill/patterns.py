@@ -43,6 +43,8 @@ _NEGATED_SIGNS = str.maketrans({"≠": "!=", "≮": "!<", "≯": "!>", "≰": "!
 
 def fold(text: str) -> str:
     """Case-fold and strip accents (NFKD, combining marks dropped)."""
+    if text.isascii():
+        return text.lower()  # the same, for the text of nearly every pattern and answer
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_NEGATED_SIGNS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -248,11 +250,12 @@ def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None
     matches a space and is followed by one, has one way that can succeed: it multiplies
     nothing. None: no bound."""
     k, w, c = 0, 0, 1.0
+    final = next((i for i in range(len(items) - 1, -1, -1) if str(items[i][0]) != "AT"), -1)
     for i, (op, av) in enumerate(items):
         name = str(op)
-        at_end = last and all(str(o) == "AT" for o, _ in items[i + 1:])
         if name in _SINGLE or name == "AT":
             continue
+        at_end = last and i >= final
         if name == "SUBPATTERN":
             sub = _cost(list(av[-1]), at_end)
         elif name == "ATOMIC_GROUP":
