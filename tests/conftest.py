@@ -49,3 +49,21 @@ def mini_banks(monkeypatch):
     """Point DRILL_BANKS at the small fixture bank (one question of each kind)."""
     monkeypatch.setenv("DRILL_BANKS", str(FIXTURES / "banks"))
     return FIXTURES / "banks"
+
+
+@pytest.fixture
+def process_pools(monkeypatch) -> list[int]:
+    """Worker pools started from now on, each as its number of workers: work that is spread over
+    the CPUs (drill.workers) runs in real processes while the test sees that it did."""
+    import concurrent.futures
+
+    started: list[int] = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(args[0])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    return started

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 
 from hypothesis import given, settings
@@ -310,17 +309,10 @@ def test_validating_one_file_checks_its_refs_against_the_banks_it_will_load_with
     assert invoke("validate", str(write(tmp_path, "extra.yaml", GOOD))).exit_code == 0
 
 
-def test_validate_in_worker_processes_reports_what_one_process_reports(tmp_path, monkeypatch):
+def test_validate_in_worker_processes_reports_what_one_process_reports(tmp_path, monkeypatch, process_pools):
     import concurrent.futures
 
     import drill.validate
-
-    pools = []
-
-    class CountedPool(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            pools.append(args[0])
-            super().__init__(*args, **kwargs)
 
     files = [write(tmp_path, "a.yaml", GOOD),
              write(tmp_path, "b.yaml", GOOD.replace("7.1-Q1", "7.1-Q9")),  # the same id again
@@ -328,11 +320,9 @@ def test_validate_in_worker_processes_reports_what_one_process_reports(tmp_path,
                    .replace('bad: ["nothing changes"]', 'bad: ["more bias and less variance"]')),
              write(tmp_path, "d.yaml", "version: 1\nbank: [\n")]
     one_process = drill.validate.validate_files(files)
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(drill.validate, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     spread = drill.validate.validate_files(files)
-    assert pools == [2]
+    assert process_pools == [2]
     assert spread == one_process
     assert (spread.banks, spread.questions) == (3, 3)
     messages = [f"{file}:{line}: {message}" for file, line, message in spread.faults]

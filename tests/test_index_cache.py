@@ -217,26 +217,15 @@ def test_list_json_streams_the_same_records(tmp_path, mini_banks):
     assert empty.stdout == "[]\n"
 
 
-def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch):
-    import concurrent.futures
-
-    pools = []
-
-    class CountedPool(concurrent.futures.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            pools.append(args[0])
-            super().__init__(*args, **kwargs)
-
+def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tmp_path, monkeypatch, process_pools):
     files = _many_banks(tmp_path)
     jobs = [drill.index.Job(str(f.resolve()), str(f), f.stat().st_size) for f in files]
     serial = list(drill.index.parse_many(jobs))
     assert [len(p.rows) for p in serial] == [1] * 5
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(drill.index.os, "cpu_count", lambda: 2)
     reported = []
     assert list(drill.index.parse_many(jobs, lambda done, total: reported.append((done, total)))) == serial
-    assert pools == [2]
+    assert process_pools == [2]
     total = sum(f.stat().st_size for f in files)
     assert reported[-1] == (total, total) and len(reported) == len(jobs)
     cat = load_catalog_from(files)
