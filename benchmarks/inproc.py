@@ -108,7 +108,10 @@ def c_loader() -> dict:
     re.purge()
     t2 = time.perf_counter()
     for p in patterns:
-        re.compile(p)
+        try:
+            re.compile(p)
+        except re.error:  # a lookbehind of variable width: drill runs it in the regex module
+            pass
     t3 = time.perf_counter()
     return {"total_ms": _ms(t1 - t0), "compile_ms": _ms(t3 - t2), "patterns": len(patterns), "files": len(files),
             "mb": round(size / 1e6, 1)}
