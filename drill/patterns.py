@@ -292,8 +292,8 @@ def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None
                 elif hi == _MAXREPEAT:
                     spaceless = _spaceless(rest[0])
                     sub = (look[0] + (not spaceless), look[1] + spaceless, look[2])
-                else:
-                    sub = (look[0], look[1], float(hi - lo + 1) * (max(1, hi) * look[2] if looks else 1.0))
+                else:  # hi - lo + 1 ends to try the rest from, and each step's lookarounds tried once
+                    sub = (look[0], look[1], float(hi - lo + 1) + (max(1, hi) * look[2] if looks else 0.0))
         else:  # back-references, conditionals: no bound known
             return None
         if sub is None:

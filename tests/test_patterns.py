@@ -268,3 +268,23 @@ def test_a_crossed_out_sign_keeps_its_meaning():
     assert not Answer("L2 ≠ weight decay in Adam").matches(r"l2 = weight decay")
     assert Answer("L2 ≠ weight decay in Adam").matches(r"l2 != weight decay")
     assert Answer("café ≠ cafe").matches(r"cafe != cafe")
+
+
+def test_a_tempered_gap_is_bounded_by_its_ends_plus_its_lookaround_steps():
+    """``(?:(?!not).){0,40}`` tries the rest of the pattern from at most 41 ends and runs its
+    lookahead once per step: the bound adds the two. Multiplying them put nearly every guarded
+    pattern in the slow-to-compile engine, and the bound still holds on a text built to make
+    it backtrack."""
+    import time
+
+    from drill.patterns import analyse, compiled_re, within
+
+    guarded = r"relu(?:(?!\b(?:not|never|no|without|cannot)\b).){0,40}saturat\w*"
+    cost = analyse(guarded).cost
+    assert within(cost, 300, 20)
+    worst = "relu " * 400  # every start opens the gap, no end ever closes it
+    assert within(cost, len(worst), 5)
+    start = time.thread_time()
+    assert compiled_re(guarded).search(worst) is None
+    assert time.thread_time() - start < 0.25
+    assert analyse(r"(?:\w+\s?)*x").cost is None  # nested repeats stay unbounded
