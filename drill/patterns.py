@@ -270,6 +270,8 @@ def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None
         elif name in _REPEATS:
             lo, hi, body = av
             body = list(body)
+            while len(body) == 1 and str(body[0][0]) == "SUBPATTERN":  # a group only captures
+                body = list(body[0][1][-1])
             looks = [item for item in body if str(item[0]) in ("ASSERT", "ASSERT_NOT")]
             rest = [item for item in body if str(item[0]) not in ("ASSERT", "ASSERT_NOT")]
             single = len(rest) == 1 and str(rest[0][0]) in _SINGLE

@@ -287,4 +287,5 @@ def test_a_tempered_gap_is_bounded_by_its_ends_plus_its_lookaround_steps():
     start = time.thread_time()
     assert compiled_re(guarded).search(worst) is None
     assert time.thread_time() - start < 0.25
+    assert analyse(guarded.replace("(?:(?!", "((?!")).cost == cost  # a capturing group changes nothing
     assert analyse(r"(?:\w+\s?)*x").cost is None  # nested repeats stay unbounded
