@@ -20,6 +20,17 @@ class BankError(DrillError):
         self.faults = faults
         super().__init__("\n".join(fault_text(*fault) for fault in faults))
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its faults, not its message: a fault found in a worker process
+        # (drill.workers) reaches the parent as the same error, whatever the subclass.
+        return _rebuilt, (type(self), self.faults)
+
+
+def _rebuilt(cls: type[BankError], faults: list[tuple[str, int, str]]) -> BankError:
+    error = cls.__new__(cls)
+    BankError.__init__(error, faults)
+    return error
+
 
 class DataFileError(BankError):
     """Faulty lines in a data file drill reads (a progress CSV), each located as FILE:LINE."""

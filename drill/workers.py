@@ -12,12 +12,16 @@ from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+# What starting worker processes raises where they cannot run: OSError (no fork, no /dev/shm),
+# NotImplementedError (concurrent.futures finds too few semaphores, or none, on this system).
+_NO_PROCESSES = (OSError, NotImplementedError)
 
 
 def spread(work: Callable[[T], R], items: Sequence[T], parallel: bool = True) -> Iterator[R]:
     """``work`` of each item, in order, as each is done: in worker processes when ``parallel``
     and there is more than one CPU and item, else here. Where worker processes cannot start (a
-    sandbox without semaphores, a frozen app) or die, the rest is done here: never a failure."""
+    sandbox without semaphores, a frozen app) or die, the rest is done here: never a failure.
+    An exception ``work`` raises in a worker reaches the caller, so it must survive pickling."""
     from concurrent.futures.process import BrokenProcessPool
 
     workers = min(len(items), os.cpu_count() or 1)
@@ -28,7 +32,7 @@ def spread(work: Callable[[T], R], items: Sequence[T], parallel: bool = True) ->
 
     try:
         pool = ProcessPoolExecutor(workers, initializer=_quiet_worker)
-    except OSError:
+    except _NO_PROCESSES:
         yield from map(work, items)
         return
     given = 0
@@ -37,7 +41,7 @@ def spread(work: Callable[[T], R], items: Sequence[T], parallel: bool = True) ->
             for result in pool.map(work, items):
                 given += 1
                 yield result
-        except (OSError, BrokenProcessPool):
+        except (*_NO_PROCESSES, BrokenProcessPool):
             yield from map(work, items[given:])
     finally:
         pool.shutdown(cancel_futures=True)

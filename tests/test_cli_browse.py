@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 
+import pytest
 from hypothesis import given, settings
 from typer.testing import CliRunner
 
@@ -330,8 +332,30 @@ def test_validate_in_worker_processes_reports_what_one_process_reports(tmp_path,
     assert f"{files[1]}:5: duplicate id extra/bias-variance (first at {files[0]}:5)" in messages
     assert any(m.startswith(f"{files[3]}:") for m in messages)
 
-    def no_processes(*a, **k):
-        raise OSError("no semaphores here")
+    for refusal in (OSError("no /dev/shm here"), NotImplementedError("system provides too few semaphores")):
+        def no_processes(*a, refusal=refusal, **k):
+            raise refusal
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
-    assert drill.validate.validate_files(files) == one_process
+        monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+        assert drill.validate.validate_files(files) == one_process
+
+
+def test_a_fault_found_in_a_worker_process_reaches_validate_as_found(tmp_path, monkeypatch, process_pools):
+    """A pattern over its time budget is a BankError raised while grading examples; from a
+    worker it must arrive as the same fault (it did not survive pickling, which broke the pool
+    and made the parent grade every file again)."""
+    import drill.validate
+    from drill.errors import BankError
+
+    def over_budget(bank):
+        raise BankError([(bank.questions[0].file, 9, f"pattern took over 0.25 s in process {os.getpid()}")])
+
+    files = [write(tmp_path, "a.yaml", GOOD), write(tmp_path, "b.yaml", GOOD.replace("bank: extra", "bank: other"))]
+    monkeypatch.setattr(drill.validate, "example_faults", over_budget)
+    monkeypatch.setattr(drill.validate, "PARALLEL_BYTES", 0)
+    with pytest.raises(BankError) as raised:
+        drill.validate.validate_files(files)
+    assert process_pools == [2]
+    (file, line, message), = raised.value.faults
+    assert (file, line) == (str(files[0]), 9) and message.startswith("pattern took over 0.25 s")
+    assert message != f"pattern took over 0.25 s in process {os.getpid()}"  # found by a worker, not again here

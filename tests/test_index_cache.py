@@ -242,11 +242,15 @@ def test_a_large_cold_load_is_parsed_in_worker_processes_with_the_same_result(tm
     assert parallel.value.faults[0][:2] == (str(tmp_path / "b2.yaml"), 7)
 
 
-def test_without_worker_processes_the_load_falls_back_to_one_process(tmp_path, monkeypatch):
+@pytest.mark.parametrize("refusal", [OSError("no /dev/shm here"),
+                                     NotImplementedError("system provides too few semaphores")])
+def test_without_worker_processes_the_load_falls_back_to_one_process(tmp_path, monkeypatch, refusal):
+    """What concurrent.futures raises where processes cannot run: an OSError, or a
+    NotImplementedError in a sandbox with too few semaphores (a traceback before)."""
     import concurrent.futures
 
     def no_processes(*a, **k):
-        raise OSError("no semaphores here")
+        raise refusal
 
     files = _many_banks(tmp_path)
     monkeypatch.setattr(drill.index, "PARALLEL_BYTES", 0)
