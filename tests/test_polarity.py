@@ -321,3 +321,15 @@ def test_the_claim_that_states_a_misconception_earns_no_point_for_other_words_in
     apart = grade(q, "Bagging trains independent models and averages them. The samples are drawn without replacement.")
     assert apart.hits == ("Bagging trains independent learners", "and averages them")
     assert apart.misconceptions == ("Bagging draws bootstrap samples, with replacement.",)
+
+
+@pytest.mark.parametrize("art", ["`" + "-" * 30 + "." * 30, "'" * 40 + "not " * 5, "-" * 40 + " n't " * 3])
+def test_ascii_art_around_a_match_is_read_in_linear_time(art):
+    """A plot or divider typed into an answer (runs of dashes, dots, quotes) once made the check
+    for a dismissing predicate split each run in exponentially many ways, so a correct answer
+    with an ASCII loss curve stopped with a pattern fault (or hung)."""
+    text = f"low learning rate: slow decrease\n |    {art}   (low: slow, almost linear)"
+    g = grade(_q([RubricPoint("slow", ("slow",))]), text)
+    assert g.passed and g.hits == ("slow",)
+    assert _verdicts(f"scaling matters {art}", "scaling") == ["asserted"]
+    assert _verdicts(f"{art}\nscaling is irrelevant", "scaling") == ["negated"]

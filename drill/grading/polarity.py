@@ -87,9 +87,11 @@ _REPORTED_BEFORE = re.compile(
     r"(?:a )?(?:common|popular|frequent|widespread|classic) (?:mistake|error|belief|pitfall|trap|confusion|claim|slip))\b"
 )
 # A predicate after the match that denies it matters: "stability across seeds is irrelevant",
-# "scaling is not needed", "the order doesn't matter".
+# "scaling is not needed", "the order doesn't matter". Words and the gaps between them use
+# disjoint classes, so a run of dashes or quotes ("----....") splits one way only, not in
+# exponentially many.
 _DISMISSED_AFTER = re.compile(
-    r"^\W*(?:(?!(?:so|which|that|because|since|then|it|they|this|these|if|when|but)\b)[\w'’-]+\W+){0,6}?(?:(?:is|are|was|were|seems?|becomes?|remains?)\s+(?:\w+ly\s+)?(?:irrelevant|unnecessary|"
+    r"^\W*+(?:(?!(?:so|which|that|because|since|then|it|they|this|these|if|when|but)\b)[\w'’-]+[^\w'’-]+){0,6}?(?:(?:is|are|was|were|seems?|becomes?|remains?)\s+(?:\w+ly\s+)?(?:irrelevant|unnecessary|"
     r"unneeded|useless|pointless|harmless|immaterial|negligible|optional|not (?:needed|necessary|required|important|"
     r"relevant|useful|helpful|a (?:concern|problem|issue))|never (?:needed|necessary|required|useful))|"
     r"(?:isnt|arent|isn['’]t|aren['’]t) (?:needed|necessary|required|important|relevant|useful|helpful)|"
