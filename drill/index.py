@@ -247,9 +247,16 @@ def _forget(db: sqlite3.Connection, path: str) -> None:
 
 
 def _store(db: sqlite3.Connection, job: Job, parsed: Parsed) -> int:
-    """Index one clean file in its own transaction; returns its files row id."""
+    """Index one clean file in its own transaction; returns its files row id. When another
+    drill has just stored the same bytes (two drills started together on a new cache), its
+    rows are kept: replacing them would renumber the questions under that drill's catalog."""
     db.execute("BEGIN IMMEDIATE")
     try:
+        same = db.execute("SELECT id FROM files WHERE path = ? AND shown = ? AND mtime_ns = ? AND size = ?"
+                          " AND sha256 = ?", (job.path, job.shown, parsed.mtime_ns, parsed.size, parsed.sha256)).fetchone()
+        if same:
+            db.execute("COMMIT")
+            return same[0]
         _forget(db, job.path)
         file_id = db.execute(
             "INSERT INTO files (path, shown, mtime_ns, size, sha256, bank, title, source, count)"

@@ -327,6 +327,26 @@ def test_the_progress_bar_shows_only_on_a_terminal_and_after_a_second(monkeypatc
     assert not progress.progress.live.is_started  # and gone when the load ends
 
 
+def test_a_drill_that_parsed_alongside_another_keeps_the_others_catalog_whole(tmp_path, monkeypatch):
+    """Two drills start on a new cache and both parse every file; the one that stores second
+    must not renumber the rows under the first one's catalog (its listing lost most questions)."""
+    files = _many_banks(tmp_path, 4)
+    parse_many, other = drill.index.parse_many, []
+
+    def parse_while_another_drill_loads(jobs, progress=None):
+        parsed = list(parse_many(jobs, progress))
+        if not other:
+            monkeypatch.setattr(drill.index, "parse_many", parse_many)
+            other.append(load_catalog_from(files))  # finishes while this one is still parsing
+        return iter(parsed)
+
+    monkeypatch.setattr(drill.index, "parse_many", parse_while_another_drill_loads)
+    mine = load_catalog_from(files)
+    want = [f"b{i}/q1" for i in range(4)]
+    assert [e.id for e in other[0].entries()] == [e.id for e in mine.entries()] == want
+    assert [q.id for q in other[0].questions_of(other[0].entries())] == want
+
+
 def test_two_loads_at_once_on_a_new_cache_both_succeed(tmp_path):
     """Two drills started together (a shell completion and a command, two terminals) both create
     and fill the index: neither fails, nor undoes the other."""
