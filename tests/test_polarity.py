@@ -45,6 +45,15 @@ def test_a_negation_does_not_reach_past_a_new_verb_group():
     assert _verdicts("it does not need normal features", "normal features") == ["negated"]
 
 
+def test_a_non_prefix_negates_the_word_it_is_on():
+    """"non-positive" denies "positive": a misconception "the pre-activation is positive" must not
+    fire on the correct definition of a dead unit; a pattern that spells the prefix matches it."""
+    assert _verdicts("its pre-activation is non-positive for every input", r"pre.?activation is.{0,10}positive") == ["negated"]
+    assert _verdicts("k-means fails on non-convex clusters", "convex") == ["negated"]
+    assert _verdicts("k-means fails on non-convex clusters", "non.?convex") == ["asserted"]
+    assert _verdicts("a non linear model and a nonlinear one", "linear model") == ["asserted"]
+
+
 def test_but_ends_a_negation_and_a_report():
     assert _verdicts("It is not the training loss but the validation loss.", "validation loss") == ["asserted"]
     assert _verdicts("People often think features must be normal, but errors must be normal.",

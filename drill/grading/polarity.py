@@ -15,7 +15,7 @@ The plain view of an answer is cut at three strengths of boundary:
   ("a - b -> c"). A pattern may match across one.
 
 A match is **negated** when a negation word ("not", "no", "never", "without", "rather than",
-"n't"...) stands before it in its own item and no new verb group ("can", "is", "which"...)
+"n't", the prefix "non-"...) stands before it in its own item and no new verb group ("can", "is", "which"...)
 starts between them, or when an earlier item of the same clause, joined by commas, "or" or
 "nor", holds a negated verb ("need not", "don't", "cannot", "without") that governs the items
 after it: short items (four words at most) with no verb of their own and no contrast word
@@ -59,8 +59,10 @@ _NEGATION = re.compile(
     r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
     r"unrelated to|"
     r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
-    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
+    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b|\bnon(?=-)"
 )
+# A pattern that spells the prefix ("non-?convex", "(non)?linear") describes the negated word.
+_NON = re.compile(r"\bnon\W")
 # Inside a match these are values or list words, not denials ("noise: none vs high").
 _VALUES = frozenset(("none", "nothing", "nobody", "neither", "nor"))
 # These negate their object only: "without scaling the features the optimiser zig-zags".
@@ -236,7 +238,8 @@ class Judge:
 def names_negation(pattern: str) -> bool:
     """The pattern spells a negation itself ("no need to scale", a guard such as ``(?!not)``):
     then a negation among its matched words is what it describes, not a denial of it."""
-    return bool(_NEGATION.search(pattern.lower().replace("\\b", " ")))
+    source = pattern.lower().replace("\\b", " ")
+    return bool(_NEGATION.search(source) or _NON.search(source))
 
 
 def _reaches(negation: str, between: str) -> bool:
