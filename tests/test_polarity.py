@@ -45,6 +45,11 @@ def test_a_negation_does_not_reach_past_a_new_verb_group():
     assert _verdicts("it does not need normal features", "normal features") == ["negated"]
 
 
+def test_what_goes_wrong_otherwise_does_not_report_the_claim_before_it():
+    assert _verdicts("independent errors, otherwise standard errors are wrong", "independent errors") == ["asserted"]
+    assert _verdicts("that the features are normal is a myth", "features are normal") == ["reported"]
+
+
 def test_a_non_prefix_negates_the_word_it_is_on():
     """"non-positive" denies "positive": a misconception "the pre-activation is positive" must not
     fire on the correct definition of a dead unit; a pattern that spells the prefix matches it."""

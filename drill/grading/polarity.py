@@ -105,8 +105,9 @@ _DISMISSED_AFTER = re.compile(
     r"(?:should|must|need|needs)(?: not|n['’]t|nt) (?:really )?(?:influence|matter|drive|be used|be considered)|"
     r"(?:does|do|did)(?: not|n['’]t|nt) (?:really |actually )?add (?:anything|much))\b"
 )
+# "X is a myth" reports X; "X, otherwise the standard errors are wrong" asserts it.
 _REPORTED_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
+    r"^\W*(?:(?!(?:otherwise|else)\b)\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
     r"(?:myth|misconception|mistake|wrong|false|incorrect|not true|untrue|an error|a fallacy|fallacy)\b"
 )
 
