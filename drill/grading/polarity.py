@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 ASSERTED, NEGATED, REPORTED = "asserted", "negated", "reported"
 
-_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)(?<!\bet al)(?<!\beq)(?<!\bfig)(?<!\.[a-z])"
+_ABBREV = r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<!\bapprox)(?<!\.[a-z])"
 _HARD = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n]|,(?= (?:and|or|nor|but|whereas|while)\b)")
 _CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except|therefore|thus|hence)\b|:(?=\s|$)|,(?=\s+so\b)")
 _ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)|\s[-–—]\s|->|→|=>")
