@@ -50,6 +50,20 @@ def test_what_goes_wrong_otherwise_does_not_report_the_claim_before_it():
     assert _verdicts("that the features are normal is a myth", "features are normal") == ["reported"]
 
 
+@pytest.mark.parametrize("pattern", ["doesn.t matter", "does ?n.?t matter", "doesn['’]t matter", "doesn[o\\W]t matter"])
+def test_a_pattern_that_spells_n_t_matches_the_denial_it_describes(pattern):
+    """"doesn.t matter" describes a denial: an answer that says it is asserting it."""
+    assert _verdicts("the order of the features doesn't matter", pattern) == ["asserted"]
+
+
+def test_a_negation_of_another_kind_than_the_pattern_spells_still_denies_it():
+    """A pattern spelling "no need to clip" in one alternative does not excuse "does not" in
+    another: "Adam does not remove the need for clipping" states no misconception."""
+    pattern = r"adam.{0,20}removes? the need|no need to clip"
+    assert _verdicts("Adam does not remove the need for clipping", pattern) == ["negated"]
+    assert _verdicts("With Adam there is no need to clip", pattern) == ["asserted"]
+
+
 def test_a_non_prefix_negates_the_word_it_is_on():
     """"non-positive" denies "positive": a misconception "the pre-activation is positive" must not
     fire on the correct definition of a dead unit; a pattern that spells the prefix matches it."""

@@ -26,8 +26,8 @@ new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A ma
 negated when a predicate after it, in its own item and before any "so", "which" or pronoun,
 dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the order
 doesn't matter". A negation among the matched words themselves, in the item where the match
-ends, negates it too, unless the pattern spells a negation of its own (``Judge.verdict``). A match is **reported** when its
-clause attributes it to someone else before it ("a common myth is that", "people often think",
+ends, negates it too, unless the pattern spells a negation of that kind itself
+(``Judge.verdict``). A match is **reported** when its clause attributes it to someone else before it ("a common myth is that", "people often think",
 "it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
 "assumes" report nothing: "Naive Bayes assumes ..." is the answerer's own claim.
 """
@@ -61,8 +61,9 @@ _NEGATION = re.compile(
     r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
     r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b|\bnon(?=-)"
 )
-# A pattern that spells the prefix ("non-?convex", "(non)?linear") describes the negated word.
-_NON = re.compile(r"\bnon\W")
+# Spellings of a negation in a pattern's source that _NEGATION, written for text, does not
+# read: the prefix of "non-?convex" or "(non)?linear", and "n't" as "n.t", "n.?t", "n['’]t".
+_SPELLED = re.compile(r"\bnon\W|n(?:\\?[.'’]\??|\[[^\]]*\]\??)t\b")
 # Inside a match these are values or list words, not denials ("noise: none vs high").
 _VALUES = frozenset(("none", "nothing", "nobody", "neither", "nor"))
 # These negate their object only: "without scaling the features the optimiser zig-zags".
@@ -180,8 +181,7 @@ class Judge:
         negation among the matched words themselves denies it too, unless the pattern spells
         a negation of its own."""
         found = self._verdict(start, end)
-        if (found == ASSERTED and pattern is not None and not names_negation(pattern)
-                and self._negated_inside(start, end)):
+        if found == ASSERTED and pattern is not None and self._negated_inside(start, end, spelled_negations(pattern)):
             return NEGATED
         return found
 
@@ -213,13 +213,14 @@ class Judge:
                 break
         return ASSERTED
 
-    def _negated_inside(self, start: int, end: int) -> bool:
+    def _negated_inside(self, start: int, end: int, spelled: frozenset[str] = frozenset()) -> bool:
         """A negation within the matched words that reaches the match's last word in its own
-        item ("ReLU does not saturate" for ``relu.{0,60}saturat``): for patterns that name no
-        negation themselves, such a match says the opposite of what the pattern describes."""
+        item ("ReLU does not saturate" for ``relu.{0,60}saturat``): unless the pattern spells
+        that negation itself, such a match says the opposite of what the pattern describes."""
         last = self.segs[self._index(max(start, end - 1))] if self.segs else None
         lo = max(start, last.start) if last else start
-        return any(m.group() not in _VALUES and _reaches(m.group(), self.plain[m.end():end])
+        return any(m.group() not in _VALUES and _family(m.group()) not in spelled
+                   and _reaches(m.group(), self.plain[m.end():end])
                    for m in _NEGATION.finditer(self.plain, lo, end))
 
     def item_of(self, pos: int) -> int:
@@ -236,11 +237,26 @@ class Judge:
 
 
 @functools.lru_cache(maxsize=8192)
-def names_negation(pattern: str) -> bool:
-    """The pattern spells a negation itself ("no need to scale", a guard such as ``(?!not)``):
-    then a negation among its matched words is what it describes, not a denial of it."""
+def spelled_negations(pattern: str) -> frozenset[str]:
+    """The kinds of negation the pattern spells itself ("no need to scale", "doesn.t matter", a
+    guard such as ``(?!not)``): a negation of one of these kinds among its matched words is what
+    it describes, not a denial of it. Kinds, not the whole pattern: "does not remove the need"
+    is still a denial for ``adam removes the need|no need to clip``."""
     source = pattern.lower().replace("\\b", " ")
-    return bool(_NEGATION.search(source) or _NON.search(source))
+    kinds = {_family(m.group()) for m in _NEGATION.finditer(source)}
+    kinds.update("non" if m.group().startswith("non") else "not" for m in _SPELLED.finditer(source))
+    return frozenset(kinds)
+
+
+def _family(negation: str) -> str:
+    """The kind of a negation word: "n't", "cannot" and "isnt" are all "not"."""
+    word = negation.strip()
+    if word in ("no", "none", "nothing", "nobody"):
+        return "no"
+    if word in ("never", "neither", "nor", "without", "lack", "lacks", "instead of", "rather than", "unrelated to",
+                "non"):
+        return word.removesuffix("s") if word == "lacks" else word
+    return "not"
 
 
 def _reaches(negation: str, between: str) -> bool:
