@@ -64,6 +64,18 @@ def test_a_negation_of_another_kind_than_the_pattern_spells_still_denies_it():
     assert _verdicts("With Adam there is no need to clip", pattern) == ["asserted"]
 
 
+@pytest.mark.parametrize("text, pattern", [
+    ("Rare words are not really an issue for it", "rare words"),
+    ("Exploration with a bandit is not advisable", "bandit"),
+    ("A patience of several epochs only wastes compute", "patience"),
+    ("Data leakage is not a realistic concern here", "leakage"),
+    ("Scaling the inputs makes no difference", "scaling"),
+])
+def test_a_denial_in_other_words_than_not_needed_dismisses_the_claim(text, pattern):
+    assert _verdicts(text, pattern) == ["negated"]
+    assert _verdicts("Data leakage is a real concern", "leakage") == ["asserted"]
+
+
 def test_a_non_prefix_negates_the_word_it_is_on():
     """"non-positive" denies "positive": a misconception "the pre-activation is positive" must not
     fire on the correct definition of a dead unit; a pattern that spells the prefix matches it."""

@@ -95,9 +95,14 @@ _REPORTED_BEFORE = re.compile(
 # exponentially many.
 _DISMISSED_AFTER = re.compile(
     r"^\W*+(?:(?!(?:so|which|that|because|since|then|it|they|this|these|if|when|but)\b)[\w'’-]+[^\w'’-]+){0,6}?(?:(?:is|are|was|were|seems?|becomes?|remains?)\s+(?:\w+ly\s+)?(?:irrelevant|unnecessary|"
-    r"unneeded|useless|pointless|harmless|immaterial|negligible|optional|not (?:needed|necessary|required|important|"
-    r"relevant|useful|helpful|a (?:concern|problem|issue))|never (?:needed|necessary|required|useful))|"
-    r"(?:isnt|arent|isn['’]t|aren['’]t) (?:needed|necessary|required|important|relevant|useful|helpful)|"
+    r"unneeded|useless|pointless|harmless|immaterial|negligible|optional|overkill|"
+    r"(?:not|never|rarely|seldom) (?:really |actually |usually )?(?:needed|necessary|required|important|relevant|useful|"
+    r"helpful|advisable|recommended|worth it|a good idea)|"
+    r"(?:not|never) (?:really |actually )?(?:much of )?an? (?:big |real |major |serious |realistic |practical |"
+    r"significant )?(?:concern|problem|issue|risk|worry)|a waste of (?:time|compute|effort))|"
+    r"(?:isnt|arent|isn['’]t|aren['’]t) (?:really |actually )?(?:needed|necessary|required|important|relevant|useful|"
+    r"helpful|advisable|recommended|an? (?:big |real |major |serious |realistic |practical )?(?:concern|problem|issue|risk))|"
+    r"(?:only|just) (?:wastes?|costs?) (?:time|compute|effort)|(?:makes?|made) no (?:real |practical )?difference|"
     r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be)|"
     r"(?:can|may) (?:safely )?be (?:ignored|skipped|omitted|dropped|left out)|"
     r"(?:has|have) no (?:effect|impact|influence|role)|(?:has|have) nothing to do with|"
