@@ -52,17 +52,13 @@ def test_every_book_question_is_in_its_bank(section):
 
 @pytest.mark.parametrize("q", CONCEPTS, ids=lambda q: q.id)
 def test_concept_grading_tells_good_from_bad(q):
+    """Every example is graded by test_builtin_banks_are_valid (validate reports each
+    disagreement at its line); here, the model answer and the answers that must never pass."""
     assert 3 <= len(q.rubric) <= 6, "3-6 key points"
     assert q.good_examples and q.bad_examples, "at least one good and one bad example"
     assert 1 <= len(q.hints) <= 3
     model = grade(q, q.answer)
     assert model.passed, f"model answer scores {model.score:.2f}; misses {model.misses}; wrong {model.misconceptions}"
-    for text in q.good_examples:
-        g = grade(q, text)
-        assert g.passed, f"good example scores {g.score:.2f}; misses {g.misses}; wrong {g.misconceptions}: {text!r}"
-    for text in q.bad_examples:
-        g = grade(q, text)
-        assert not g.passed, f"bad example passes with {g.score:.2f} (hits {g.hits}): {text!r}"
     assert not grade(q, "").passed
     assert not grade(q, OFF_TOPIC).passed
 
