@@ -15,21 +15,22 @@ The plain view of an answer is cut at three strengths of boundary:
   ("a - b -> c"). A pattern may match across one.
 
 A match is **negated** when a negation word ("not", "no", "never", "without", "rather than",
-"n't", the prefix "non-"...) stands before it in its own item and no new verb group ("can", "is", "which"...)
-starts between them, or when an earlier item of the same clause, joined by commas, "or" or
-"nor", holds a negated verb ("need not", "don't", "cannot", "without") that governs the items
-after it: short items (four words at most) with no verb of their own and no contrast word
-("only", "but", "rather") at their start ("features need not be normal, uncorrelated or
-scaled"). A negation in a subordinate clause governs nothing after it ("if you don't scale,
-it zig-zags"). "No" is a determiner of its own item and governs nothing after it; "and" joins a
-new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A match is also
-negated when a predicate after it, in its own item and before any "so", "which" or pronoun,
-dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the order
-doesn't matter". A negation among the matched words themselves, in the item where the match
-ends, negates it too, unless the pattern spells a negation of that kind itself
-(``Judge.verdict``). A match is **reported** when its clause attributes it to someone else before it ("a common myth is that", "people often think",
-"it is wrong to say") or calls it so right after it ("... is a myth"). Words such as "naive" or
-"assumes" report nothing: "Naive Bayes assumes ..." is the answerer's own claim.
+"n't", the prefix "non-"...) stands before it in its own item and no new verb group ("can",
+"is", "which"...) starts between them, or when an earlier item of the same clause, joined by
+commas, "or" or "nor", holds a negated verb ("need not", "don't", "cannot", "without") that
+governs the items after it: short items (four words at most) with no verb of their own and no
+contrast word ("only", "but", "rather") at their start ("features need not be normal,
+uncorrelated or scaled"). A negation in a subordinate clause governs nothing after it ("if you
+don't scale, it zig-zags"). "No" is a determiner of its own item and governs nothing after it;
+"and" joins a new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A
+match is also negated when a predicate after it, in its own item and before any "so", "which"
+or pronoun, dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the
+order doesn't matter". A negation among the matched words themselves, in the item where the
+match ends, negates it too, unless the pattern spells a negation of that kind itself
+(``Judge.verdict``). A match is **reported** when its clause attributes it to someone else
+before it ("a common myth is that", "people often think", "it is wrong to say") or calls it so
+right after it ("... is a myth"). Words such as "naive" or "assumes" report nothing: "Naive
+Bayes assumes ..." is the answerer's own claim.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ class Judge:
     def verdict(self, start: int, end: int, pattern: str | None = None) -> str:
         """Asserted, negated or reported, for the match of ``pattern`` at ``start:end``. A
         negation among the matched words themselves denies it too, unless the pattern spells
-        a negation of its own."""
+        a negation of that kind itself."""
         found = self._verdict(start, end)
         if found == ASSERTED and pattern is not None and self._negated_inside(start, end, spelled_negations(pattern)):
             return NEGATED
@@ -258,9 +259,10 @@ def _family(negation: str) -> str:
     word = negation.strip()
     if word in ("no", "none", "nothing", "nobody"):
         return "no"
-    if word in ("never", "neither", "nor", "without", "lack", "lacks", "instead of", "rather than", "unrelated to",
-                "non"):
-        return word.removesuffix("s") if word == "lacks" else word
+    if word == "lacks":
+        return "lack"
+    if word in ("never", "neither", "nor", "without", "lack", "instead of", "rather than", "unrelated to", "non"):
+        return word
     return "not"
 
 
