@@ -47,6 +47,8 @@ def test_a_negation_does_not_reach_past_a_new_verb_group():
 
 def test_what_goes_wrong_otherwise_does_not_report_the_claim_before_it():
     assert _verdicts("independent errors, otherwise standard errors are wrong", "independent errors") == ["asserted"]
+    assert _verdicts("less of a problem than people think, because word2vec learns one vector per sense",
+                     "one vector per sense") == ["asserted"]
     assert _verdicts("that the features are normal is a myth", "features are normal") == ["reported"]
 
 
