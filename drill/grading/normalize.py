@@ -181,12 +181,14 @@ class Answer:
     def _find(self, p: Plan, use_raw: bool, use_stem: bool, deadline: float) -> list[Match]:
         found = []
         for start, end, stemmed_text, offsets, spans, longest in self._pieces:
-            m = _search(p.raw, p.raw_analysis, self.plain[start:end], longest, deadline) if use_raw else None
+            piece = self.plain[start:end]  # a match lies in one piece: so do the needles it needs
+            m = (_search(p.raw, p.raw_analysis, piece, longest, deadline)
+                 if use_raw and _may_match(p.raw_analysis, piece) else None)
             if m is not None:
                 found.append(self._match(p.pattern, "plain", start + m.start(), start + m.end()))
                 continue
             sm = (_search(p.stem, p.stem_analysis, stemmed_text, longest, deadline)
-                  if use_stem and stemmed_text else None)
+                  if use_stem and stemmed_text and _may_match(p.stem_analysis, stemmed_text) else None)
             if sm is not None:
                 first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
                 last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
