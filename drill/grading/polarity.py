@@ -219,7 +219,7 @@ class Judge:
                 break
         return ASSERTED
 
-    def _negated_inside(self, start: int, end: int, spelled: frozenset[str] = frozenset()) -> bool:
+    def _negated_inside(self, start: int, end: int, spelled: frozenset[str]) -> bool:
         """A negation within the matched words that reaches the match's last word in its own
         item ("ReLU does not saturate" for ``relu.{0,60}saturat``): unless the pattern spells
         that negation itself, such a match says the opposite of what the pattern describes."""
