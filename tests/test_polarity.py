@@ -85,9 +85,19 @@ def test_a_non_prefix_negates_the_word_it_is_on():
     assert _verdicts("k-means fails on non-convex clusters", "convex") == ["negated"]
     assert _verdicts("k-means fails on non-convex clusters", "non.?convex") == ["asserted"]
     assert _verdicts("a non linear model and a nonlinear one", "linear model") == ["asserted"]
+    # The prefix denies its own word, not the verb after it: this answer's claim is wrong and
+    # stated ("the hard-margin SVM returns the line with the fewest errors").
+    assert _verdicts("on non-separable data it simply returns the line with the fewest errors",
+                     "returns the line") == ["asserted"]
+    assert _verdicts("on non-separable data the hard margin returns the line with the fewest errors",
+                     r"hard margin.{0,30}fewest errors") == ["asserted"]
 
 
 def test_but_ends_a_negation_and_a_report():
+    # "X ... but are wrong if ..." says when X fails; it does not call X a myth.
+    assert _verdicts("Non-parametric methods (histograms, KDE) are the cheap, data-efficient option "
+                     "but are wrong if the shape is wrong", "data.efficient") == ["asserted"]
+    assert _verdicts("That kernels need no scaling is wrong", "need no scaling") == ["reported"]
     assert _verdicts("It is not the training loss but the validation loss.", "validation loss") == ["asserted"]
     assert _verdicts("People often think features must be normal, but errors must be normal.",
                      "must be normal") == ["reported", "asserted"]

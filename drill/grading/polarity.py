@@ -112,9 +112,10 @@ _DISMISSED_AFTER = re.compile(
     r"(?:should|must|need|needs)(?: not|n['’]t|nt) (?:really )?(?:influence|matter|drive|be used|be considered)|"
     r"(?:does|do|did)(?: not|n['’]t|nt) (?:really |actually )?add (?:anything|much))\b"
 )
-# "X is a myth" reports X; "X, otherwise the standard errors are wrong" asserts it.
+# "X is a myth" reports X; "X, otherwise the standard errors are wrong" and "X are cheap but
+# are wrong if the shape is wrong" assert it.
 _REPORTED_AFTER = re.compile(
-    r"^\W*(?:(?!(?:otherwise|else)\b)\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
+    r"^\W*(?:(?!(?:otherwise|else|but|however|whereas|while|although|though|except|yet)\b)\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
     r"(?:myth|misconception|mistake|wrong|false|incorrect|not true|untrue|an error|a fallacy|fallacy)\b"
 )
 
@@ -269,8 +270,11 @@ def _family(negation: str) -> str:
 def _reaches(negation: str, between: str) -> bool:
     """A negation reaches a match unless a new verb group starts between them (the word right
     after the negation is the verb it negates: "does not need", "isn't needed"); "without",
-    "instead of" and "rather than" reach only their object, three words at most."""
+    "instead of" and "rather than" reach only their object, three words at most; the prefix
+    "non-" only the word it is part of."""
     words = between.split()
+    if negation == "non":  # a prefix: "non-separable" denies "separable", nothing after it
+        return len(words) <= 1
     if negation in _SHORT_REACH and len(words) > 3:
         return False
     return not any(w in _BREAK for w in words[1:])
