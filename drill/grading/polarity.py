@@ -15,7 +15,7 @@ The plain view of an answer is cut at three strengths of boundary:
   ("a - b -> c"). A pattern may match across one.
 
 A match is **negated** when a negation word ("not", "no", "never", "without", "rather than",
-"n't", the prefix "non-"...) stands before it in its own item and no new verb group ("can",
+"n't", the prefix "non-" of the word it is part of...) stands before it in its own item and no new verb group ("can",
 "is", "which"...) starts between them, or when an earlier item of the same clause, joined by
 commas, "or" or "nor", holds a negated verb ("need not", "don't", "cannot", "without") that
 governs the items after it: short items (four words at most) with no verb of their own and no
