@@ -260,6 +260,10 @@ def test_what_a_negation_reaches(text, pattern, verdict):
     ("Without scaling, GD zig-zags", "zig", "asserted"),
     ("Features don't have to be normal, only the errors", "errors", "asserted"),
     ("The model doesn't need dropout, weight decay or augmentation", "augmentation", "negated"),
+    # Without "or" the items after a negated verb are claims of their own, not denied with it.
+    ("ReLU doesn't saturate for x > 0, sparse activations, cheap to compute", "sparse activations", "asserted"),
+    ("Features need not be normal, uncorrelated, or you could scale them anyway", "uncorrelated", "asserted"),
+    ("Features need not be normal, uncorrelated, scaled or centred", "uncorrelated", "negated"),
 ])
 def test_what_a_negated_verb_governs(text, pattern, verdict):
     assert _verdicts(text, pattern) == [verdict]

@@ -19,8 +19,8 @@ A match is **negated** when a negation word ("not", "no", "never", "without", "r
 "is", "which"...) starts between them, or when an earlier item of the same clause, joined by
 commas, "or" or "nor", holds a negated verb ("need not", "don't", "cannot", "without") that
 governs the items after it: short items (four words at most) with no verb of their own and no
-contrast word ("only", "but", "rather") at their start ("features need not be normal,
-uncorrelated or scaled"). A negation in a subordinate clause governs nothing after it ("if you
+contrast word ("only", "but", "rather") at their start, in a list that "or"/"nor" closes
+("features need not be normal, uncorrelated or scaled"). A negation in a subordinate clause governs nothing after it ("if you
 don't scale, it zig-zags"). "No" is a determiner of its own item and governs nothing after it;
 "and" joins a new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A
 match is also negated when a predicate after it, in its own item and before any "so", "which"
@@ -47,6 +47,7 @@ _HARD = re.compile(_ABBREV + r"[.!?]+(?=\s|$)|[;\n]|,(?= (?:and|or|nor|but|where
 _CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except|therefore|thus|hence)\b|:(?=\s|$)|,(?=\s+so\b)")
 _ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)|\s[-–—]\s|->|→|=>")
 _GOVERNS = re.compile(r"(?:\b(?:or|nor)\b|,)\s*$")  # what joins an item to a negated one before it
+_OR = re.compile(r"\b(?:or|nor)\b")  # a negated list is a disjunction: "not A, B or C"
 _ITEM_WORDS = 4  # a governed list item is short: "uncorrelated", "or scaled", "normal features"
 # An item that starts a contrast is the answerer's own claim ("not the features, only the errors").
 _CONTRAST = re.compile(r"\s*(?:only|just|but|rather|instead|merely|solely|yet)\b")
@@ -215,10 +216,28 @@ class Judge:
             if _SUBORDINATE.match(text):
                 break
             if _VERB_NEGATION.search(self.plain, prev.start, prev.end):
-                return NEGATED
+                return NEGATED if self._disjunction(j, i) else ASSERTED
             if _VERB.search(text) or _NEGATION.search(text) or _CONTRAST.match(text):
                 break
         return ASSERTED
+
+    def _disjunction(self, first: int, at: int) -> bool:
+        """The list that a negated verb in item ``first`` heads, through item ``at`` and the short
+        items after it, is joined by "or"/"nor": "need not be normal, uncorrelated or scaled"
+        denies each item; "doesn't saturate for x > 0, sparse, dying units" lists new claims."""
+        k = first
+        while k + 1 < len(self.segs):
+            nxt = self.segs[k + 1]
+            joiner = self.plain[self.segs[k].end:nxt.start]
+            if nxt.clause != self.segs[first].clause or not _GOVERNS.search(joiner):
+                return False
+            k += 1
+            own = self.plain[nxt.start:nxt.end]
+            if k > at and (_VERB.search(own) or len(own.split()) > _ITEM_WORDS or _CONTRAST.match(own)):
+                return False
+            if _OR.search(joiner):
+                return True
+        return False
 
     def _negated_inside(self, start: int, end: int, spelled: frozenset[str]) -> bool:
         """A negation within the matched words that reaches the match's last word in its own
