@@ -15,13 +15,13 @@ The plain view of an answer is cut at three strengths of boundary:
   ("a - b -> c"). A pattern may match across one.
 
 A match is **negated** when a negation word ("not", "no", "never", "without", "rather than",
-"n't", the prefix "non-" of the word it is part of...) stands before it in its own item and no new verb group ("can",
-"is", "which"...) starts between them, or when an earlier item of the same clause, joined by
-commas, "or" or "nor", holds a negated verb ("need not", "don't", "cannot", "without") that
-governs the items after it: short items (four words at most) with no verb of their own and no
-contrast word ("only", "but", "rather") at their start, in a list that "or"/"nor" closes
-("features need not be normal, uncorrelated or scaled"). A negation in a subordinate clause governs nothing after it ("if you
-don't scale, it zig-zags"). "No" is a determiner of its own item and governs nothing after it;
+"n't", the prefix "non-" of the word it is part of...) stands before it in its own item and
+no new verb group ("can", "is", "which"...) starts between them, or when an earlier item of
+the same clause, joined by commas, "or" or "nor", holds a negated verb ("need not", "don't",
+"cannot", "without") that governs the items after it: short items (four words at most) with
+no verb of their own and no contrast word ("only", "but", "rather") at their start, in a list
+that "or"/"nor" closes ("features need not be normal, uncorrelated or scaled"). A negation in
+a subordinate clause governs nothing after it ("if you don't scale, it zig-zags"). "No" is a determiner of its own item and governs nothing after it;
 "and" joins a new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A
 match is also negated when a predicate after it, in its own item and before any "so", "which"
 or pronoun, dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the
