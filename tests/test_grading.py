@@ -115,3 +115,27 @@ def test_a_stated_misconception_costs_credit_but_a_refuted_one_does_not():
 
 def test_empty_answer_scores_zero():
     assert grade(_q(), "   ").score == 0.0
+
+
+def test_a_pattern_over_its_budget_on_the_points_own_text_is_a_located_fault(monkeypatch):
+    """Crediting a negated match reads the point's own text with the pattern: a pattern over
+    its time budget there is a bank fault at the point's line, not a traceback."""
+    from drill.errors import BankError
+    from drill.grading import concept
+    from drill.grading.normalize import Overrun
+
+    concept.negative_in_point.cache_clear()
+    real = Answer.find
+
+    def find(self, pattern):
+        if self.text == "No perfect multicollinearity":
+            raise Overrun("collinear")
+        return real(self, pattern)
+
+    monkeypatch.setattr(Answer, "find", find)
+    point = RubricPoint("No perfect multicollinearity", ("collinear",), lines=(7,))
+    q = _q(rubric=(point,), file="bank.yaml", line=3)
+    with pytest.raises(BankError) as err:
+        grade(q, "there is no collinearity")
+    assert err.value.faults[0][:2] == ("bank.yaml", 7)
+    concept.negative_in_point.cache_clear()

@@ -72,10 +72,13 @@ def _find(answer: Answer, question: Question, patterns: tuple[str | Plan, ...],
         try:
             found += answer.find(pattern)
         except Overrun as exc:
-            line = lines[i] if i < len(lines) else question.line
-            raise BankError([(question.file, line, f"{question.id}: pattern {exc.pattern!r} took over {BUDGET:g} s on "
-                              f"one answer (catastrophic backtracking): simplify it")]) from None
+            raise _overrun(question, lines[i] if i < len(lines) else question.line, exc) from None
     return tuple(found)
+
+
+def _overrun(question: Question, line: int, exc: Overrun) -> BankError:
+    return BankError([(question.file, line, f"{question.id}: pattern {exc.pattern!r} took over {BUDGET:g} s on "
+                       f"one answer (catastrophic backtracking): simplify it")])
 
 
 def _targets(patterns: tuple[str, ...], plans: tuple[Plan, ...]) -> tuple[str | Plan, ...]:
@@ -127,8 +130,11 @@ def judge(question: Question, text: str) -> ConceptResult:
         plans = dict(zip(point.match, targets))
         # The claim (list item) that states a wrong belief earns no point: a ✓ must not quote
         # it ("bagging trains independent models on disjoint chunks without replacement").
-        credit = next((m for m in found if _credits(point, m, plans)
-                       and not any(m.shares_claim(said) for _, said, _ in stated)), None)
+        try:  # _credits may match a pattern against the point's own text: the same budget holds
+            credit = next((m for m in found if _credits(point, m, plans)
+                           and not any(m.shares_claim(said) for _, said, _ in stated)), None)
+        except Overrun as exc:
+            raise _overrun(question, point.lines[0] if point.lines else question.line, exc) from None
         contra = next((m for m in against if m.verdict == ASSERTED), None)
         if contra is None and credit is None and point.correction:
             contra = next((m for m in found if m.verdict == NEGATED), None)
