@@ -139,3 +139,38 @@ def test_a_pattern_over_its_budget_on_the_points_own_text_is_a_located_fault(mon
         grade(q, "there is no collinearity")
     assert err.value.faults[0][:2] == ("bank.yaml", 7)
     concept.negative_in_point.cache_clear()
+
+
+def test_a_run_cut_short_by_a_busy_machine_is_tried_again_but_a_slow_pattern_is_an_overrun(monkeypatch):
+    """The budget is wall-clock time: a timeout while this thread got no CPU is the machine's
+    doing and is retried; a pattern that burns its budget in CPU is the bank's fault."""
+    import time
+
+    from drill.grading import normalize
+    from drill.grading.normalize import Overrun
+
+    calls = []
+    real = Answer._find
+
+    def idle_once(self, *args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise TimeoutError  # the deadline passed while another process had the CPU
+        return real(self, *args)
+
+    monkeypatch.setattr(Answer, "_find", idle_once)
+    assert [m.text for m in Answer("adaptive steps").find("adaptive")] == ["adaptive"]
+    assert len(calls) == 2
+
+    def burn(self, *args):
+        calls.append(1)
+        end = time.thread_time() + normalize.BUDGET
+        while time.thread_time() < end:
+            pass
+        raise TimeoutError
+
+    calls.clear()
+    monkeypatch.setattr(Answer, "_find", burn)
+    with pytest.raises(Overrun):
+        Answer("adaptive steps").find("adaptive")
+    assert len(calls) == 2  # the first run gives no CPU reading to judge by; the second does
