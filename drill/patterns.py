@@ -242,13 +242,14 @@ _SINGLE = ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 
-def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None:
+def _cost(items: list[Any], last: bool = False, after: tuple[Any, Any] | None = None) -> tuple[int, int, float] | None:
     """A bound on the ways a sequence can match from one start: (k, w, c) for c * n**k * m**w.
     Each repeat of one character multiplies the ways by its span (unbounded: by m for a class
-    that never matches a space, by n otherwise), an alternation adds its branches' ways, a
+    that never matches a space, by n otherwise), an alternation adds the ways of the branches
+    that can match at one place together (see ``_branch``), an optional part adds one way, a
     lookaround is tried at each step. A repeat that ends the pattern (``last``), or that never
-    matches a space and is followed by one, has one way that can succeed: it multiplies
-    nothing. None: no bound."""
+    matches a space and is followed by one (in the sequence, or ``after`` it when it ends a
+    group), has one way that can succeed: it multiplies nothing. None: no bound."""
     k, w, c = 0, 0, 1.0
     final = next((i for i in range(len(items) - 1, -1, -1) if str(items[i][0]) != "AT"), -1)
     for i, (op, av) in enumerate(items):
@@ -256,17 +257,15 @@ def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None
         if name in _SINGLE or name == "AT":
             continue
         at_end = last and i >= final
+        then = next((item for item in items[i + 1:] if str(item[0]) != "AT"), after)
         if name == "SUBPATTERN":
-            sub = _cost(list(av[-1]), at_end)
+            sub = _cost(list(av[-1]), at_end, then)
         elif name == "ATOMIC_GROUP":
-            sub = _cost(list(av), at_end)
+            sub = _cost(list(av), at_end, then)
         elif name in ("ASSERT", "ASSERT_NOT"):
             sub = _cost(list(av[1]))
         elif name == "BRANCH":
-            alts = [_cost(list(alt), at_end) for alt in av[1]]
-            if any(a is None for a in alts):
-                return None
-            sub = (max(a[0] for a in alts), max(a[1] for a in alts), sum(a[2] for a in alts))  # type: ignore[index]
+            sub = _branch([list(alt) for alt in av[1]], at_end, then)
         elif name in _REPEATS:
             lo, hi, body = av
             body = list(body)
@@ -276,18 +275,19 @@ def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None
             rest = [item for item in body if str(item[0]) not in ("ASSERT", "ASSERT_NOT")]
             single = len(rest) == 1 and str(rest[0][0]) in _SINGLE
             if not single:
-                inner = _cost(body)
+                # the body's end is followed by the part after the repeat only when it is taken once
+                inner = _cost(body, at_end and hi == 1, then if hi == 1 else None)
                 if inner is None or hi > _WIDE:
                     return None
-                sub = (inner[0] * hi, inner[1] * hi, inner[2] ** hi * (hi - lo + 1))
+                ways = float(hi - lo + 1) if inner[2] == 1 else sum(inner[2] ** j for j in range(lo, hi + 1))
+                sub = (inner[0] * hi, inner[1] * hi, ways)
             else:
                 # A "tempered" repeat such as (?:(?!x).){0,40} tries its lookarounds at each step,
                 # which never backtrack; whitespace comes one character at a time in both views.
                 look = _cost(looks)
                 if look is None:
                     return None
-                followed = items[i + 1] if i + 1 < len(items) else None
-                if (at_end or (followed is not None and _spaceless(rest[0]) and _whitespace(followed))) and not looks:
+                if (at_end or (then is not None and _spaceless(rest[0]) and _whitespace(then))) and not looks:
                     sub = (0, 0, 1.0)
                 elif _whitespace(rest[0]):
                     sub = (look[0], look[1], 2.0 * look[2])
@@ -302,6 +302,34 @@ def _cost(items: list[Any], last: bool = False) -> tuple[int, int, float] | None
             return None
         k, w, c = k + sub[0], w + sub[1], c * sub[2]
     return k, w, c
+
+
+def _branch(alts: list[list[Any]], last: bool, after: tuple[Any, Any] | None) -> tuple[int, int, float] | None:
+    """The ways of an alternation: only branches that can match at one place together add up.
+    A branch that starts with literal ASCII text matches only where the text starts with it,
+    so two branches match together only when one's literal start is a prefix of the other's
+    ("learn" and "learning" may; "stride" and "step" never do, nor "16", "8" and "64")."""
+    costs = [_cost(alt, last, after) for alt in alts]
+    if any(cost is None for cost in costs):
+        return None
+    heads = [_literal_head(alt) for alt in alts]
+    together = max(sum(cost[2] for cost, other in zip(costs, heads) if head.startswith(other))  # type: ignore[index]
+                   for head in heads)
+    return max(cost[0] for cost in costs), max(cost[1] for cost in costs), together  # type: ignore[index]
+
+
+def _literal_head(items: list[Any]) -> str:
+    """The ASCII text a sequence must start with, lower-cased ("" when it starts otherwise).
+    Under IGNORECASE no character of a text matches two different ASCII letters."""
+    head = []
+    for op, av in items:
+        name = str(op)
+        if name == "AT":
+            continue
+        if name != "LITERAL" or av > 0x7F:
+            break
+        head.append(chr(av).lower())
+    return "".join(head)
 
 
 def _whitespace(item: tuple[Any, Any]) -> bool:

@@ -289,3 +289,25 @@ def test_a_tempered_gap_is_bounded_by_its_ends_plus_its_lookaround_steps():
     assert time.thread_time() - start < 0.25
     assert analyse(guarded.replace("(?:(?!", "((?!")).cost == cost  # a capturing group changes nothing
     assert analyse(r"(?:\w+\s?)*x").cost is None  # nested repeats stay unbounded
+
+
+def test_alternatives_that_cannot_match_at_one_place_do_not_add_up():
+    """Branches with different literal starts never match together, an optional part adds one
+    way, and a word run followed by a space ends in one place even inside a group: bounding
+    them as a sum sent most bank patterns to the slow-to-compile engine. The bound still holds
+    on texts built to make the pattern backtrack."""
+    import time
+
+    from drill.patterns import analyse, compiled_re, within
+
+    assert analyse(r"(stride|step) (of )?(16|8|64|224)\b").cost == (0, 0, 2.0)
+    assert analyse(r"(increa\w*|decrea\w*) (the )?gamma").cost == (0, 0, 2.0)
+    assert analyse(r"(learn|learning|learned)x").cost == (0, 0, 2.0)  # "learn" with "learning" or "learned"
+    assert analyse(r"(\w+|ab)x").cost == (0, 1, 2.0)  # a branch with no literal start meets every other
+    pattern = r"(stride|step|strides)[^.;]{0,40}(16|8|64|160)(total|sum)?[^.;]{0,40}(overall|all)"
+    cost = analyse(pattern).cost
+    assert within(cost, 70, 20) and not within(cost, 100, 20)
+    for worst in ("stride 16 " * 30, "strides 160total steps " * 17, "step 8 stride 64sum " * 18):
+        start = time.thread_time()
+        assert compiled_re(pattern).search(worst[:70]) is None
+        assert time.thread_time() - start < 0.25
