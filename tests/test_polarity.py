@@ -34,6 +34,17 @@ def test_one_no_in_a_list_excuses_only_its_own_item():
     assert g.misconception_evidence == ("normally distributed features",)
 
 
+@pytest.mark.parametrize("text, pattern, verdict", [
+    ("Neither the features nor the target have to be normal", r"target.{0,20}normal", "negated"),
+    ("The model does not overfit, nor does it underfit", "underfit", "negated"),
+    ("The features need not be normal and the errors have to be normal", r"errors.{0,20}normal", "asserted"),
+])
+def test_nor_denies_the_item_it_introduces(text, pattern, verdict):
+    """"nor" cuts a list item like "or" does, yet denies what follows it: a wrong belief after
+    "nor" is the answerer rejecting it, not stating it."""
+    assert _verdicts(text, pattern) == [verdict]
+
+
 def test_a_negated_verb_governs_the_verbless_items_after_it():
     assert _verdicts("The features need not be normal, uncorrelated or scaled.", "scaled") == ["negated"]
     assert _verdicts("The loss hasn't improved for 5 epochs and restore the best checkpoint.", "restore") == ["asserted"]
@@ -308,6 +319,8 @@ def test_a_sentence_ending_in_a_contraction_or_a_one_letter_word_ends_there():
     ("Pretrained embeddings do not really add anything here", "pretrained", "negated"),
     ("Fine-tuning a pretrained LM is not an option", "fine.tun", "negated"),
     ("Perplexity is a fluency score unrelated to likelihood", "likelihood", "negated"),
+    ("Starting with an underfitting model tells you little", "underfitting model", "negated"),
+    ("Starting with an underfitting model tells you where the floor is", "underfitting model", "asserted"),
 ])
 def test_a_predicate_that_dismisses_the_claim_negates_it(text, pattern, verdict):
     """"X is irrelevant" denies X as surely as "X is not"; a dismissal after "so" or in

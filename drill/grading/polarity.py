@@ -25,7 +25,8 @@ a subordinate clause governs nothing after it ("if you don't scale, it zig-zags"
 "and" joins a new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A
 match is also negated when a predicate after it, in its own item and before any "so", "which"
 or pronoun, dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the
-order doesn't matter". A negation among the matched words themselves, in the item where the
+order doesn't matter", "an underfitting model tells you little"; and when "nor" joins its item
+to the one before ("neither the features nor the target have to be normal"). A negation among the matched words themselves, in the item where the
 match ends, negates it too, unless the pattern spells a negation of that kind itself
 (``Judge.verdict``). A match is **reported** when its clause attributes it to someone else
 before it ("a common myth is that", "people often think", "it is wrong to say") or calls it so
@@ -105,6 +106,7 @@ _DISMISSED_AFTER = re.compile(
     r"(?:isnt|arent|isn['’]t|aren['’]t) (?:really |actually )?(?:needed|necessary|required|important|relevant|useful|"
     r"helpful|advisable|recommended|an? (?:big |real |major |serious |realistic |practical )?(?:concern|problem|issue|risk))|"
     r"(?:only|just) (?:wastes?|costs?) (?:time|compute|effort)|(?:makes?|made) no (?:real |practical )?difference|"
+    r"(?:tells?|says?|reveals?|shows?) (?:you |us |one )?(?:very )?(?:little|nothing)|"
     r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be)|"
     r"(?:can|may) (?:safely )?be (?:ignored|skipped|omitted|dropped|left out)|"
     r"(?:has|have) no (?:effect|impact|influence|role)|(?:has|have) nothing to do with|"
@@ -203,6 +205,8 @@ class Judge:
             return REPORTED
         if any(_reaches(m.group(), self.plain[m.end():start]) for m in _NEGATION.finditer(self.plain, seg.start, start)):
             return NEGATED
+        if self._after_nor(i) and _reaches("nor", self.plain[seg.start:start]):
+            return NEGATED
         if _DISMISSED_AFTER.search(self.plain[end:self.segs[self._index(max(start, end - 1))].end]):
             return NEGATED
         own = self.plain[seg.start:seg.end]
@@ -220,6 +224,13 @@ class Judge:
             if _VERB.search(text) or _NEGATION.search(text) or _CONTRAST.match(text):
                 break
         return ASSERTED
+
+    def _after_nor(self, i: int) -> bool:
+        """The item is joined to the one before it by "nor", which cuts it off as an item
+        boundary but denies what follows: "neither the features nor the target have to be normal"."""
+        if i == 0 or self.segs[i - 1].clause != self.segs[i].clause:
+            return False
+        return re.search(r"\bnor\b", self.plain[self.segs[i - 1].end:self.segs[i].start]) is not None
 
     def _disjunction(self, first: int, at: int) -> bool:
         """The list that a negated verb in item ``first`` heads, through item ``at`` and the short
