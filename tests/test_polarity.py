@@ -321,6 +321,10 @@ def test_a_sentence_ending_in_a_contraction_or_a_one_letter_word_ends_there():
     ("Perplexity is a fluency score unrelated to likelihood", "likelihood", "negated"),
     ("Starting with an underfitting model tells you little", "underfitting model", "negated"),
     ("Starting with an underfitting model tells you where the floor is", "underfitting model", "asserted"),
+    ("Starting with a model that underfits gives no information", "underfits", "negated"),
+    ("Accuracy on cluster ids is meaningless", "accuracy", "negated"),
+    ("Matching cluster 0 to class 0 makes no sense", "cluster 0 to class 0", "negated"),
+    ("Accuracy gives a useful summary", "accuracy", "asserted"),
 ])
 def test_a_predicate_that_dismisses_the_claim_negates_it(text, pattern, verdict):
     """"X is irrelevant" denies X as surely as "X is not"; a dismissal after "so" or in
