@@ -61,6 +61,7 @@ def test_what_goes_wrong_otherwise_does_not_report_the_claim_before_it():
     assert _verdicts("less of a problem than people think, because word2vec learns one vector per sense",
                      "one vector per sense") == ["asserted"]
     assert _verdicts("that the features are normal is a myth", "features are normal") == ["reported"]
+    assert _verdicts("calling it unsupervised is simply wrong", "unsupervised") == ["reported"]
 
 
 @pytest.mark.parametrize("pattern", ["doesn.t matter", "does ?n.?t matter", "doesn['’]t matter", "doesn[o\\W]t matter"])
@@ -325,6 +326,9 @@ def test_a_sentence_ending_in_a_contraction_or_a_one_letter_word_ends_there():
     ("Accuracy on cluster ids is meaningless", "accuracy", "negated"),
     ("Matching cluster 0 to class 0 makes no sense", "cluster 0 to class 0", "negated"),
     ("Accuracy gives a useful summary", "accuracy", "asserted"),
+    ("Switching to subword units actually makes things worse", "subword", "negated"),
+    ("Label smoothing does not work here", "label smoothing", "negated"),
+    ("Label smoothing works here", "label smoothing", "asserted"),
 ])
 def test_a_predicate_that_dismisses_the_claim_negates_it(text, pattern, verdict):
     """"X is irrelevant" denies X as surely as "X is not"; a dismissal after "so" or in

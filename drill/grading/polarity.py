@@ -109,7 +109,8 @@ _DISMISSED_AFTER = re.compile(
     r"(?:tells?|says?|reveals?|shows?) (?:you |us |one )?(?:very )?(?:little|nothing)|"
     r"(?:gives?|provides?|offers?) (?:you |us )?(?:no|little|nothing of) (?:real |useful )?(?:information|info|signal|insight)|"
     r"(?:is|are) (?:meaningless|not meaningful)|"
-    r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be)|"
+    r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be|work)|"
+    r"(?:makes?|made) (?:things|it|matters|the problem) worse|"
     r"(?:can|may) (?:safely )?be (?:ignored|skipped|omitted|dropped|left out)|"
     r"(?:has|have) no (?:effect|impact|influence|role)|(?:has|have) nothing to do with|"
     r"(?:is|are|was|were) (?:not (?:really )?(?:something|anything) to worry about|nothing to worry about|"
@@ -120,7 +121,7 @@ _DISMISSED_AFTER = re.compile(
 # "X is a myth" reports X; "X, otherwise the standard errors are wrong" and "X are cheap but
 # are wrong if the shape is wrong" assert it.
 _REPORTED_AFTER = re.compile(
-    r"^\W*(?:(?!(?:otherwise|else|but|however|whereas|while|although|though|except|yet)\b)\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:a |an )?(?:common |popular |widespread |classic )?"
+    r"^\W*(?:(?!(?:otherwise|else|but|however|whereas|while|although|though|except|yet)\b)\w+\W+){0,3}?(?:is|are|was|were|would be|sounds?) (?:simply |just |plainly |clearly )?(?:a |an )?(?:common |popular |widespread |classic )?"
     r"(?:myth|misconception|mistake|wrong|false|incorrect|not true|untrue|an error|a fallacy|fallacy)\b"
 )
 
