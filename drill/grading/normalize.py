@@ -24,16 +24,6 @@ __all__ = ["Answer", "Match", "Overrun", "warm"]
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
-def _may_match(analysis: Analysis, text: str) -> bool:
-    found = analysis.needles
-    if found is None:
-        return True
-    for needle in found:  # a loop, not any(): this runs millions of times in `drill validate`
-        if needle in text:
-            return True
-    return False
-
-
 def _search(source: str, analysis: Analysis, text: str, longest: int, deadline: float) -> Any:
     """Python's engine where the pattern's backtracking on this text is known to be small (it
     compiles several times faster); otherwise the ``regex`` module, within the time left."""
@@ -142,6 +132,32 @@ class Answer:
         self._pieces = [(s, e, *self._stem_piece(s, e), max(map(len, self.plain[s:e].split()), default=0))
                         for s, e in pieces(self.plain)]
         self._stemmed = "\n".join(p[2] for p in self._pieces)
+        self._views = ((self.plain, [self.plain[p[0]:p[1]] for p in self._pieces]),
+                       (self._stemmed, [p[2] for p in self._pieces]))
+        self._found: tuple[dict[str, int], dict[str, int]] = ({}, {})  # needle -> pieces holding it
+        self._every = (1 << len(self._pieces)) - 1
+
+    def _holding(self, analysis: Analysis, view: int) -> int:
+        """The pieces (a bit each) whose text in this view holds one of the literal texts every
+        match of the pattern contains: the only pieces worth searching. Patterns of a question
+        share most of their needles, so each needle is looked for once per answer."""
+        needles = analysis.needles
+        if needles is None:
+            return self._every
+        found = self._found[view]
+        mask = 0
+        for needle in needles:
+            where = found.get(needle)
+            if where is None:
+                whole, texts = self._views[view]
+                where = 0
+                if needle in whole:
+                    for i, text in enumerate(texts):
+                        if needle in text:
+                            where |= 1 << i
+                found[needle] = where
+            mask |= where
+        return mask
 
     def _stem_piece(self, start: int, end: int) -> tuple[str, list[int], list[tuple[int, int]]]:
         words, offsets, spans, pos = [], [], [], 0
@@ -166,8 +182,8 @@ class Answer:
         cut short while this thread got little CPU (a busy machine) is tried again. Only a retry
         reads the thread's CPU clock: that is a system call, and most patterns never time out."""
         p = pattern if isinstance(pattern, Plan) else plan(pattern)
-        use_raw, use_stem = _may_match(p.raw_analysis, self.plain), _may_match(p.stem_analysis, self._stemmed)
-        if not (use_raw or use_stem):
+        raw, stemmed = self._holding(p.raw_analysis, 0), self._holding(p.stem_analysis, 1)
+        if not (raw or stemmed):
             return []
         collecting = gc.isenabled()
         gc.disable()  # a garbage collection of a large process must not count as the pattern's time
@@ -175,7 +191,7 @@ class Answer:
             cpu = None
             for _attempt in range(_ATTEMPTS + 1):
                 try:
-                    return self._find(p, use_raw, use_stem, time.monotonic() + BUDGET)
+                    return self._find(p, raw, stemmed, time.monotonic() + BUDGET)
                 except TimeoutError:
                     if cpu is not None and time.thread_time() - cpu >= BUDGET / 2:
                         break
@@ -185,18 +201,16 @@ class Answer:
                 gc.enable()
         raise Overrun(p.pattern)
 
-    def _find(self, p: Plan, use_raw: bool, use_stem: bool, deadline: float) -> list[Match]:
+    def _find(self, p: Plan, raw: int, stemmed: int, deadline: float) -> list[Match]:
+        """Search the pieces that hold the pattern's needles (bits of ``raw`` and ``stemmed``)."""
         found = []
-        single = len(self._pieces) == 1  # then the views' needle tests in find() were the pieces'
-        for start, end, stemmed_text, offsets, spans, longest in self._pieces:
-            piece = self.plain[start:end]  # a match lies in one piece: so do the needles it needs
-            m = (_search(p.raw, p.raw_analysis, piece, longest, deadline)
-                 if use_raw and (single or _may_match(p.raw_analysis, piece)) else None)
+        for i, (start, end, stemmed_text, offsets, spans, longest) in enumerate(self._pieces):
+            bit = 1 << i
+            m = _search(p.raw, p.raw_analysis, self.plain[start:end], longest, deadline) if raw & bit else None
             if m is not None:
                 found.append(self._match(p.pattern, "plain", start + m.start(), start + m.end()))
                 continue
-            sm = (_search(p.stem, p.stem_analysis, stemmed_text, longest, deadline)
-                  if use_stem and stemmed_text and (single or _may_match(p.stem_analysis, stemmed_text)) else None)
+            sm = _search(p.stem, p.stem_analysis, stemmed_text, longest, deadline) if stemmed & bit else None
             if sm is not None:
                 first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
                 last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
