@@ -26,8 +26,9 @@ a subordinate clause governs nothing after it ("if you don't scale, it zig-zags"
 match is also negated when a predicate after it, in its own item and before any "so", "which"
 or pronoun, dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the
 order doesn't matter", "an underfitting model tells you little"; and when "nor" joins its item
-to the one before ("neither the features nor the target have to be normal"). A negation among the matched words themselves, in the item where the
-match ends, negates it too, unless the pattern spells a negation of that kind itself
+to the one before ("neither the features nor the target have to be normal"). A negation among
+the matched words themselves, in the item where the match ends, negates it too, unless the
+pattern spells a negation of that kind itself
 (``Judge.verdict``). A match is **reported** when its clause attributes it to someone else
 before it ("a common myth is that", "people often think", "it is wrong to say") or calls it so
 right after it ("... is a myth"). Words such as "naive" or "assumes" report nothing: "Naive
@@ -49,6 +50,7 @@ _CLAUSE = re.compile(r"\b(?:but|however|whereas|while|although|though|except|the
 _ITEM = re.compile(r"\b(?:and|or|nor|as well as|plus)\b|&|,(?=\s)|\s[-–—]\s|->|→|=>")
 _GOVERNS = re.compile(r"(?:\b(?:or|nor)\b|,)\s*$")  # what joins an item to a negated one before it
 _OR = re.compile(r"\b(?:or|nor)\b")  # a negated list is a disjunction: "not A, B or C"
+_NOR = re.compile(r"\bnor\b")  # joins an item it denies: "neither A nor B is needed"
 _ITEM_WORDS = 4  # a governed list item is short: "uncorrelated", "or scaled", "normal features"
 # An item that starts a contrast is the answerer's own claim ("not the features, only the errors").
 _CONTRAST = re.compile(r"\s*(?:only|just|but|rather|instead|merely|solely|yet)\b")
@@ -233,7 +235,7 @@ class Judge:
         boundary but denies what follows: "neither the features nor the target have to be normal"."""
         if i == 0 or self.segs[i - 1].clause != self.segs[i].clause:
             return False
-        return re.search(r"\bnor\b", self.plain[self.segs[i - 1].end:self.segs[i].start]) is not None
+        return _NOR.search(self.plain, self.segs[i - 1].end, self.segs[i].start) is not None
 
     def _disjunction(self, first: int, at: int) -> bool:
         """The list that a negated verb in item ``first`` heads, through item ``at`` and the short
