@@ -19,7 +19,7 @@ from drill.index import load_catalog
 
 BLIND = Path(__file__).parent / "blind"
 # Share of each kind graded right (good passes; near and partial fail), over all four banks.
-FLOORS = {"good": 0.96, "near": 0.76, "partial": 0.98}  # measured 0.983, 0.773, 1.000
+FLOORS = {"good": 0.95, "near": 0.81, "partial": 0.98}  # measured 0.966, 0.827, 0.995
 
 
 @pytest.fixture(scope="module")
