@@ -135,7 +135,7 @@ def _parse(source: str) -> list[Any] | str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", FutureWarning)
-            return list(_parser.parse(source, re.IGNORECASE))
+            return _seq(_parser.parse(source, re.IGNORECASE))
     except FutureWarning as exc:
         return f"is ambiguous: {exc} (escape a literal '[' as '\\[')"
     except re.error as exc:
@@ -144,6 +144,12 @@ def _parse(source: str) -> list[Any] | str:
         return "is nested too deeply to compile"
     except (OverflowError, ValueError, MemoryError) as exc:
         return f"does not compile: {exc}"
+
+
+def _seq(sub: Any) -> list[Any]:
+    """The items of a parsed sequence: its list itself, without iterating item by item
+    (``list()`` on the parser's SubPattern calls ``__getitem__`` once per item)."""
+    return sub.data if hasattr(sub, "data") else list(sub)
 
 
 _NESTED = ("repeats a part that itself repeats without a small bound, e.g. (\\w+\\s?)* or (a+)+: "
@@ -175,22 +181,22 @@ def _nested_repeat(items: list[Any], inside: bool = False) -> bool:
             wide = hi == c.MAXREPEAT or hi > _WIDE
             if wide and inside:
                 return True
-            if _nested_repeat(list(sub), inside or wide):
+            if _nested_repeat(_seq(sub), inside or wide):
                 return True
         elif op == c.SUBPATTERN:
-            if _nested_repeat(list(av[-1]), inside):
+            if _nested_repeat(_seq(av[-1]), inside):
                 return True
         elif op == c.BRANCH:
-            if any(_nested_repeat(list(alt), inside) for alt in av[1]):
+            if any(_nested_repeat(_seq(alt), inside) for alt in av[1]):
                 return True
         elif op in (c.ASSERT, c.ASSERT_NOT):
-            if _nested_repeat(list(av[1]), inside):
+            if _nested_repeat(_seq(av[1]), inside):
                 return True
         elif op == c.ATOMIC_GROUP:
-            if _nested_repeat(list(av), inside):
+            if _nested_repeat(_seq(av), inside):
                 return True
         elif op == c.GROUPREF_EXISTS:
-            if any(_nested_repeat(list(b), inside) for b in av[1:] if b is not None):
+            if any(_nested_repeat(_seq(b), inside) for b in av[1:] if b is not None):
                 return True
     return False
 
@@ -220,13 +226,13 @@ def _required(items: list[Any]) -> list[str] | None:
             run = ""
         inner: list[str] | None = None
         if op == c.SUBPATTERN:
-            inner = _required(list(av[-1]))
+            inner = _required(_seq(av[-1]))
         elif op == c.ATOMIC_GROUP:
-            inner = _required(list(av))
+            inner = _required(_seq(av))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            inner = _required(list(av[2]))
+            inner = _required(_seq(av[2]))
         elif op == c.BRANCH:
-            alternatives = [_required(list(alt)) for alt in av[1]]
+            alternatives = [_required(_seq(alt)) for alt in av[1]]
             if all(alternatives):
                 inner = [n for alt in alternatives for n in alt]  # type: ignore[union-attr]
         if inner:
@@ -251,29 +257,29 @@ def _cost(items: list[Any], last: bool = False, after: tuple[Any, Any] | None = 
     matches a space and is followed by one (in the sequence, or ``after`` it when it ends a
     group), has one way that can succeed: it multiplies nothing. None: no bound."""
     k, w, c = 0, 0, 1.0
-    final = next((i for i in range(len(items) - 1, -1, -1) if str(items[i][0]) != "AT"), -1)
+    final = next((i for i in range(len(items) - 1, -1, -1) if items[i][0].name != "AT"), -1)
     for i, (op, av) in enumerate(items):
-        name = str(op)
+        name = op.name
         if name in _SINGLE or name == "AT":
             continue
         at_end = last and i >= final
-        then = next((item for item in items[i + 1:] if str(item[0]) != "AT"), after)
+        then = next((item for item in items[i + 1:] if item[0].name != "AT"), after)
         if name == "SUBPATTERN":
-            sub = _cost(list(av[-1]), at_end, then)
+            sub = _cost(_seq(av[-1]), at_end, then)
         elif name == "ATOMIC_GROUP":
-            sub = _cost(list(av), at_end, then)
+            sub = _cost(_seq(av), at_end, then)
         elif name in ("ASSERT", "ASSERT_NOT"):
-            sub = _cost(list(av[1]))
+            sub = _cost(_seq(av[1]))
         elif name == "BRANCH":
-            sub = _branch([list(alt) for alt in av[1]], at_end, then)
+            sub = _branch([_seq(alt) for alt in av[1]], at_end, then)
         elif name in _REPEATS:
             lo, hi, body = av
-            body = list(body)
-            while len(body) == 1 and str(body[0][0]) == "SUBPATTERN":  # a group only captures
-                body = list(body[0][1][-1])
-            looks = [item for item in body if str(item[0]) in ("ASSERT", "ASSERT_NOT")]
-            rest = [item for item in body if str(item[0]) not in ("ASSERT", "ASSERT_NOT")]
-            single = len(rest) == 1 and str(rest[0][0]) in _SINGLE
+            body = _seq(body)
+            while len(body) == 1 and body[0][0].name == "SUBPATTERN":  # a group only captures
+                body = _seq(body[0][1][-1])
+            looks = [item for item in body if item[0].name in ("ASSERT", "ASSERT_NOT")]
+            rest = [item for item in body if item[0].name not in ("ASSERT", "ASSERT_NOT")]
+            single = len(rest) == 1 and rest[0][0].name in _SINGLE
             if not single:
                 # the body's end is followed by the part after the repeat only when it is taken once
                 inner = _cost(body, at_end and hi == 1, then if hi == 1 else None)
@@ -312,9 +318,19 @@ def _branch(alts: list[list[Any]], last: bool, after: tuple[Any, Any] | None) ->
     costs = [_cost(alt, last, after) for alt in alts]
     if any(cost is None for cost in costs):
         return None
-    heads = [_literal_head(alt) for alt in alts]
-    together = max(sum(cost[2] for cost, other in zip(costs, heads) if head.startswith(other))  # type: ignore[index]
-                   for head in heads)
+    sums: dict[str, float] = {}
+    for cost, alt in zip(costs, alts):
+        head = _literal_head(alt)
+        sums[head] = sums.get(head, 0.0) + cost[2]  # type: ignore[index]
+    # In sorted order a head's prefixes come before it, and each stays on the chain until it:
+    # the chain holds the prefixes of the current head, with their ways added up.
+    together, chain = 0.0, []
+    for head in sorted(sums):
+        while chain and not head.startswith(chain[-1][0]):
+            chain.pop()
+        total = (chain[-1][1] if chain else 0.0) + sums[head]
+        chain.append((head, total))
+        together = max(together, total)
     return max(cost[0] for cost in costs), max(cost[1] for cost in costs), together  # type: ignore[index]
 
 
@@ -323,7 +339,7 @@ def _literal_head(items: list[Any]) -> str:
     Under IGNORECASE no character of a text matches two different ASCII letters."""
     head = []
     for op, av in items:
-        name = str(op)
+        name = op.name
         if name == "AT":
             continue
         if name != "LITERAL" or av > 0x7F:
@@ -335,12 +351,12 @@ def _literal_head(items: list[Any]) -> str:
 def _whitespace(item: tuple[Any, Any]) -> bool:
     """A one-character item that only matches whitespace: \\s, a space, [ \\t]."""
     op, av = item
-    if str(op) == "LITERAL":
+    if op.name == "LITERAL":
         return chr(av).isspace()
-    if str(op) == "CATEGORY":
-        return str(av) == "CATEGORY_SPACE"
-    if str(op) == "IN":
-        return all((str(o) == "LITERAL" and chr(a).isspace()) or (str(o) == "CATEGORY" and str(a) == "CATEGORY_SPACE")
+    if op.name == "CATEGORY":
+        return av.name == "CATEGORY_SPACE"
+    if op.name == "IN":
+        return all((o.name == "LITERAL" and chr(a).isspace()) or (o.name == "CATEGORY" and a.name == "CATEGORY_SPACE")
                    for o, a in av)
     return False
 
@@ -348,14 +364,14 @@ def _whitespace(item: tuple[Any, Any]) -> bool:
 def _spaceless(item: tuple[Any, Any]) -> bool:
     """A one-character item that never matches a space: \\w, \\d, a letter, [a-z0-9]."""
     op, av = item
-    name = str(op)
+    name = op.name
     if name == "LITERAL":
         return not chr(av).isspace()
     if name == "CATEGORY":
-        return str(av) in ("CATEGORY_WORD", "CATEGORY_DIGIT", "CATEGORY_NOT_SPACE")
+        return av.name in ("CATEGORY_WORD", "CATEGORY_DIGIT", "CATEGORY_NOT_SPACE")
     if name == "IN":
-        return all(_spaceless(i) if str(i[0]) in ("LITERAL", "CATEGORY")
-                   else str(i[0]) == "RANGE" and not any(chr(x).isspace() for x in range(i[1][0], min(i[1][1], 0x3000) + 1))
+        return all(_spaceless(i) if i[0].name in ("LITERAL", "CATEGORY")
+                   else i[0].name == "RANGE" and not any(chr(x).isspace() for x in range(i[1][0], min(i[1][1], 0x3000) + 1))
                    for i in av)
     return False
 
