@@ -304,6 +304,8 @@ def test_alternatives_that_cannot_match_at_one_place_do_not_add_up():
     assert analyse(r"(increa\w*|decrea\w*) (the )?gamma").cost == (0, 0, 2.0)
     assert analyse(r"(learn|learning|learned)x").cost == (0, 0, 2.0)  # "learn" with "learning" or "learned"
     assert analyse(r"(\w+|ab)x").cost == (0, 1, 2.0)  # a branch with no literal start meets every other
+    assert analyse(r"(a|ab|abc|b|bc)x").cost == (0, 0, 3.0)  # "a", "ab" and "abc" can all start at one place
+    assert analyse(r"(ab\d|ab|c|cd)x").cost == (0, 0, 2.0)  # two branches with one literal start both count
     pattern = r"(stride|step|strides)[^.;]{0,40}(16|8|64|160)(total|sum)?[^.;]{0,40}(overall|all)"
     cost = analyse(pattern).cost
     assert within(cost, 70, 20) and not within(cost, 100, 20)
