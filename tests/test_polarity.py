@@ -62,6 +62,8 @@ def test_what_goes_wrong_otherwise_does_not_report_the_claim_before_it():
                      "one vector per sense") == ["asserted"]
     assert _verdicts("that the features are normal is a myth", "features are normal") == ["reported"]
     assert _verdicts("calling it unsupervised is simply wrong", "unsupervised") == ["reported"]
+    assert _verdicts("It is not true that the features must be normal", "features must be normal") == ["reported"]
+    assert _verdicts("It is true that the errors should be normal", "errors should be normal") == ["asserted"]
 
 
 @pytest.mark.parametrize("pattern", ["doesn.t matter", "does ?n.?t matter", "doesn['’]t matter", "doesn[o\\W]t matter"])

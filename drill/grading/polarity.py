@@ -89,6 +89,7 @@ _VERB = re.compile(
 _REPORTED_BEFORE = re.compile(
     r"\b(?:myths?|misconceptions?|mistaken(?:ly)?|wrongly|falsely|erroneously|misguided|contrary to|"
     r"(?:it is|its|it's|it’s) (?:wrong|false|incorrect|untrue|a mistake|an error|tempting|a myth|naive)|"
+    r"(?:(?:it is|its|it's|it’s) not|it isn['’]?t) (?:true|correct|the case) that|"
     r"(?<!than )(?:people|many|some|beginners|novices|students|others|folks|someone|somebody|one might|you might|they)"
     r"(?: \w+)? (?:think|thinks|believe|believes|say|says|claim|claims|assume|argue|argues|expect)|"
     r"(?:is|are) (?:often|commonly|sometimes|widely|wrongly|popularly|frequently) (?:said|believed|thought|claimed|assumed)|"
