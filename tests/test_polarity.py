@@ -45,6 +45,14 @@ def test_nor_denies_the_item_it_introduces(text, pattern, verdict):
     assert _verdicts(text, pattern) == [verdict]
 
 
+def test_cannot_simply_denies_as_cant_simply_does():
+    """"not simply X" means "not only X", but "you cannot simply average the weights" denies
+    averaging them, as "can't simply" always did."""
+    assert _verdicts("You cannot simply average the weights", "average the weights") == ["negated"]
+    assert _verdicts("You can't simply average the weights", "average the weights") == ["negated"]
+    assert _verdicts("It is not simply a speed-up", "speed.up") == ["asserted"]
+
+
 def test_a_negated_verb_governs_the_verbless_items_after_it():
     assert _verdicts("The features need not be normal, uncorrelated or scaled.", "scaled") == ["negated"]
     assert _verdicts("The loss hasn't improved for 5 epochs and restore the best checkpoint.", "restore") == ["asserted"]

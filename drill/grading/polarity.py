@@ -60,11 +60,13 @@ _SUBORDINATE = re.compile(r"\s*(?:if|when|whenever|unless|because|since|as|once|
 
 # "not only", "no matter", "whether or not" and the like negate nothing.
 _NOT_NEGATION = r"(?! only\b| just\b| merely\b| simply\b| matter\b| doubt\b| to mention\b)"
+# "cannot simply average them" denies, as "can't simply" does; "cannot only" is rare.
+_CANNOT = r"|(?<!\bor )(?<!\bif )\b(?:cannot|cant)\b(?! only\b)"
 _NEGATION = re.compile(
-    r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|cannot|without|instead of|rather than|"
+    r"(?<!\bor )(?<!\bif )\b(?:not|never|no|nor|neither|none|nothing|nobody|without|instead of|rather than|"
     r"unrelated to|"
-    r"lacks?|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
-    r"mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b|\bnon(?=-)"
+    r"lacks?|isnt|dont|doesnt|didnt|wont|arent|wasnt|werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|"
+    r"mustnt)\b" + _NOT_NEGATION + _CANNOT + r"|n['’]t\b|\bnon(?=-)"
 )
 # Spellings of a negation in a pattern's source that _NEGATION, written for text, does not
 # read: the prefix of "non-?convex" or "(non)?linear", and "n't" as "n.t", "n.?t", "n['’]t".
@@ -75,8 +77,8 @@ _VALUES = frozenset(("none", "nothing", "nobody", "neither", "nor"))
 _SHORT_REACH = frozenset(("without", "instead of", "rather than", "unrelated to", "lack", "lacks"))
 # Negations that govern the verb-less items after them; "no" is a determiner of its own item.
 _VERB_NEGATION = re.compile(
-    r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|cannot|without|isnt|dont|doesnt|didnt|wont|cant|arent|wasnt|"
-    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOT_NEGATION + r"|n['’]t\b"
+    r"(?<!\bor )(?<!\bif )\b(?:not|never|neither|nor|without|isnt|dont|doesnt|didnt|wont|arent|wasnt|"
+    r"werent|wouldnt|shouldnt|couldnt|hasnt|havent|neednt|mustnt)\b" + _NOT_NEGATION + _CANNOT + r"|n['’]t\b"
 )
 # Words that start a new verb group: a negation before one of them does not reach past it.
 _BREAK = frozenset("is are was were am be can could will would shall should must may might has have had do does "
