@@ -105,6 +105,9 @@ class Analysis:
     cost: tuple[int, int, float] | None = None  # (k, w, c): at most c * n**k * m**w ways to try
     # per start in a text of n characters whose longest run without a space is m characters;
     # None when no such bound is known (run only with a timeout)
+    # Every set of texts of which a match contains one (``needles`` is the most selective),
+    # most selective first: a piece lacking any one set cannot match.
+    required: tuple[tuple[str, ...], ...] = ()
 
 
 def problems(source: str) -> list[str]:
@@ -166,8 +169,9 @@ def analyse(source: str) -> Analysis:
     try:
         if _nested_repeat(tree):
             return Analysis(_NESTED)
-        found = _required(tree)
-        return Analysis(None, tuple(found) if found else None, _cost(tree, last=True))
+        required = sorted(_required_all(tree), key=_selectivity, reverse=True)
+        return Analysis(None, tuple(required[0]) if required else None, _cost(tree, last=True),
+                        tuple(tuple(texts) for texts in required))
     except RecursionError:
         return Analysis("is nested too deeply to compile")
 
@@ -211,6 +215,17 @@ def needles(source: str) -> tuple[str, ...] | None:
 
 def _required(items: list[Any]) -> list[str] | None:
     """For a sequence of parsed items: the best set of alternatives one of which must occur."""
+    candidates = _required_all(items)
+    return max(candidates, key=_selectivity) if candidates else None
+
+
+def _selectivity(texts: list[str]) -> int:
+    return min(len(text) for text in texts)
+
+
+def _required_all(items: list[Any]) -> list[list[str]]:
+    """For a sequence of parsed items: each set of alternatives one of which must occur (a
+    literal run, a group, a part repeated at least once, an alternation of such sets)."""
     from re import _constants as c
 
     candidates: list[list[str]] = []
@@ -239,9 +254,7 @@ def _required(items: list[Any]) -> list[str] | None:
             candidates.append(inner)
     if run:
         candidates.append([run])
-    if not candidates:
-        return None
-    return max(candidates, key=lambda alts: min(len(n) for n in alts))
+    return candidates
 
 
 _SINGLE = ("LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY")

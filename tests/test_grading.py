@@ -141,6 +141,21 @@ def test_a_pattern_over_its_budget_on_the_points_own_text_is_a_located_fault(mon
     concept.negative_in_point.cache_clear()
 
 
+def test_only_pieces_holding_every_text_a_pattern_needs_are_searched(monkeypatch):
+    """A match of ``increa\\w*.{0,40}gamma`` needs both "increa" and "gamma" in one piece: a
+    piece with only one of them is never searched (most searches `drill validate` made were
+    such), and the piece with both is."""
+    from drill.grading import normalize
+
+    searched = []
+    real = normalize._search
+    monkeypatch.setattr(normalize, "_search", lambda source, analysis, text, *rest: searched.append(text)
+                        or real(source, analysis, text, *rest))
+    answer = Answer("Gamma is large. We increase it. Increasing gamma overfits.")
+    assert [m.text for m in answer.find(r"increa\w*.{0,40}gamma")] == ["Increasing gamma"]
+    assert [text.strip() for text in searched] == ["increasing gamma overfits"]
+
+
 def test_a_run_cut_short_by_a_busy_machine_is_tried_again_but_a_slow_pattern_is_an_overrun(monkeypatch):
     """The budget is wall-clock time: a timeout while this thread got no CPU is the machine's
     doing and is retried; a pattern that burns its budget in CPU is the bank's fault."""

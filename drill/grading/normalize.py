@@ -138,25 +138,29 @@ class Answer:
         self._every = (1 << len(self._pieces)) - 1
 
     def _holding(self, analysis: Analysis, view: int) -> int:
-        """The pieces (a bit each) whose text in this view holds one of the literal texts every
-        match of the pattern contains: the only pieces worth searching. Patterns of a question
-        share most of their needles, so each needle is looked for once per answer."""
-        needles = analysis.needles
-        if needles is None:
+        """The pieces (a bit each) whose text in this view holds one text of every set that a
+        match of the pattern needs (``Analysis.required``): the only pieces worth searching.
+        Patterns of a question share most of their texts, so each is looked for once per answer."""
+        if not analysis.required:
             return self._every
         found = self._found[view]
-        mask = 0
-        for needle in needles:
-            where = found.get(needle)
-            if where is None:
-                whole, texts = self._views[view]
-                where = 0
-                if needle in whole:
-                    for i, text in enumerate(texts):
-                        if needle in text:
-                            where |= 1 << i
-                found[needle] = where
-            mask |= where
+        mask = self._every
+        for texts in analysis.required:
+            either = 0
+            for text in texts:
+                where = found.get(text)
+                if where is None:
+                    whole, pieces = self._views[view]
+                    where = 0
+                    if text in whole:
+                        for i, piece in enumerate(pieces):
+                            if text in piece:
+                                where |= 1 << i
+                    found[text] = where
+                either |= where
+            mask &= either
+            if not mask:
+                return 0
         return mask
 
     def _stem_piece(self, start: int, end: int) -> tuple[str, list[int], list[tuple[int, int]]]:
@@ -202,7 +206,7 @@ class Answer:
         raise Overrun(p.pattern)
 
     def _find(self, p: Plan, raw: int, stemmed: int, deadline: float) -> list[Match]:
-        """Search the pieces that hold the pattern's needles (bits of ``raw`` and ``stemmed``)."""
+        """Search the pieces that hold the texts the pattern needs (bits of ``raw`` and ``stemmed``)."""
         found = []
         for i, (start, end, stemmed_text, offsets, spans, longest) in enumerate(self._pieces):
             bit = 1 << i
