@@ -205,14 +205,6 @@ def _nested_repeat(items: list[Any], inside: bool = False) -> bool:
     return False
 
 
-def needles(source: str) -> tuple[str, ...] | None:
-    """Texts of which a match must contain at least one (None: no such text is known).
-
-    Most patterns match few answers; testing for a needle first spares compiling and running
-    them, which costs far more than the substring test."""
-    return analyse(source).needles
-
-
 def _required(items: list[Any]) -> list[str] | None:
     """For a sequence of parsed items: the best set of alternatives one of which must occur."""
     candidates = _required_all(items)
