@@ -101,13 +101,17 @@ class Analysis:
     how much backtracking it can do."""
 
     fault: str | None = None
-    needles: tuple[str, ...] | None = None  # a match contains one of these (None: unknown)
     cost: tuple[int, int, float] | None = None  # (k, w, c): at most c * n**k * m**w ways to try
     # per start in a text of n characters whose longest run without a space is m characters;
     # None when no such bound is known (run only with a timeout)
-    # Every set of texts of which a match contains one (``needles`` is the most selective),
-    # most selective first: a piece lacking any one set cannot match.
+    # Every set of texts of which a match contains one, most selective first: a piece lacking
+    # any one set cannot match.
     required: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def needles(self) -> tuple[str, ...] | None:
+        """The most selective set of texts of which a match contains one (None: none known)."""
+        return self.required[0] if self.required else None
 
 
 def problems(source: str) -> list[str]:
@@ -170,8 +174,7 @@ def analyse(source: str) -> Analysis:
         if _nested_repeat(tree):
             return Analysis(_NESTED)
         required = sorted(_required_all(tree), key=_selectivity, reverse=True)
-        return Analysis(None, tuple(required[0]) if required else None, _cost(tree, last=True),
-                        tuple(tuple(texts) for texts in required))
+        return Analysis(None, _cost(tree, last=True), tuple(tuple(texts) for texts in required))
     except RecursionError:
         return Analysis("is nested too deeply to compile")
 
