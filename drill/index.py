@@ -20,7 +20,6 @@ in worker processes, one file each, since parsing and validating them is indepen
 from __future__ import annotations
 
 import os
-import pickle
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +27,11 @@ from typing import Callable, Iterable, Iterator
 
 from drill import __version__
 from drill.bank import duplicate_faults, parse_bank_text
-from drill.catalog import BankFile, Catalog
+from drill.catalog import BankFile, Catalog, pack
 from drill.errors import BankError
 from drill.paths import cache_dir
 
-FORMAT = 2
+FORMAT = 3  # 3: bodies are compressed
 # Below this much YAML, starting worker processes costs more than it saves.
 PARALLEL_BYTES = 1_000_000
 TOPIC_SEPARATOR = "\x1f"  # the ASCII unit separator: no topic name contains it
@@ -188,7 +187,7 @@ def index_file(job: Job) -> Parsed:
         return Parsed(faults=tuple(faults))
     rows = tuple(
         (position, q.id, q.ref, q.slug, q.bank, q.kind, TOPIC_SEPARATOR.join(q.topics), q.title, q.line,
-         pickle.dumps(q, protocol=pickle.HIGHEST_PROTOCOL))
+         pack(q))
         for position, q in enumerate(bank.questions)
     )
     return Parsed(st.st_mtime_ns, st.st_size, digest, False, bank.name, bank.title, bank.source, rows)
