@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Time grading one concept answer in-process with the built-in banks (issue 14: under 50 ms).
 
-Every concept question is graded on its model answer and each of its examples. The first
+Every concept question is graded on its model answer, each of its examples and each answer
+the grading corpus (tests/corpus) holds for it. The first
 pass includes compiling each pattern on first use (what the first answer of a session pays);
 the later passes are warm. Prints per-answer median, 95th percentile and maximum in ms, as
 wall-clock time and as this thread's CPU time, and exits 1 when the warm maximum or the cold
@@ -29,11 +30,16 @@ def main() -> int:
     parser.add_argument("--passes", type=int, default=5)
     args = parser.parse_args()
 
-    from drill.bank import bank_files, load_banks
+    from drill.bank import bank_files, load_banks, read_examples_file
     from drill.grading import grade
 
     questions = [q for b in load_banks(bank_files()) for q in b.questions if q.kind == "concept"]
-    answers = [(q, text) for q in questions for text in (q.answer, *(e.text for e in q.examples))]
+    corpus: dict[str, list[str]] = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "tests" / "corpus").glob("*.yaml")):
+        for found in read_examples_file(path)[0]:
+            corpus.setdefault(found.key, []).extend(e.text for e in found.examples)
+    answers = [(q, text) for q in questions
+               for text in (q.answer, *(e.text for e in q.examples), *corpus.get(q.id, ()))]
     passes, cpu_passes = [], []
     for _ in range(args.passes):
         times, cpu = [], []

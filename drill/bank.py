@@ -617,6 +617,87 @@ def read_bank_file(path: Path) -> tuple[Bank | None, list[tuple[str, int, str]]]
     return parse_bank_text(text, str(path))
 
 
+@dataclass(frozen=True)
+class ExampleSet:
+    """The examples an examples file gives one question, found by id or ref."""
+
+    key: str
+    line: int
+    examples: tuple[Example, ...]
+
+
+def parse_examples_text(text: str, file: str) -> tuple[list[ExampleSet], list[tuple[str, int, str]]]:
+    """An examples file: answers graded against questions of the loaded banks, kept apart from
+    the banks so a large corpus costs nothing when a bank is loaded. Its shape is a bank's, cut
+    down to what examples need, so an ``examples:`` block moves between the two unchanged::
+
+        questions:
+          - id: nlp/tf-idf          # or its ref
+            examples: {good: [...], near: [...], partial: [...], bad: [...]}
+    """
+    import yaml
+
+    faults = _Faults(file)
+    if len(text) > MAX_BANK_BYTES:
+        faults.add(0, f"{len(text):,} characters; an examples file has at most {MAX_BANK_BYTES:,} bytes")
+        return [], faults.items
+    try:
+        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        faults.add(mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+        return [], faults.items
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        faults.add(_line(data), "an examples file must be a mapping with a list 'questions'")
+        return [], faults.items
+    for key in data:
+        if key != "questions":
+            faults.add(_line(data, key), f"unknown key '{key}' (an examples file has only 'questions')")
+    sets = []
+    for item in data["questions"]:
+        key = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not key.strip():
+            faults.add(_line(item) or _line(data, "questions"), "each entry needs the id (or ref) of a question")
+            continue
+        for name in item:
+            if name not in ("id", "examples"):
+                faults.add(_line(item, name), f"{key}: unknown key '{name}' (expected id and examples)")
+        sets.append(ExampleSet(key, _line(item, "id"), _examples(item, key, faults)))
+    return sets, faults.items
+
+
+def example_files(paths: Iterable[Path]) -> list[Path]:
+    """The examples files named: files as given, the YAML files of a directory in name order."""
+    files: list[Path] = []
+    for path in paths:
+        try:
+            if path.is_dir():
+                files += sorted((p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()),
+                                key=lambda p: os.path.normcase(p.name))
+                continue
+            if path.is_file():
+                files.append(path)
+                continue
+        except OSError:
+            pass
+        raise BankError([(str(path), 0, "no such examples file or directory")])
+    return files
+
+
+def read_examples_file(path: Path) -> tuple[list[ExampleSet], list[tuple[str, int, str]]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BANK_BYTES:
+            return [], [(str(path), 0, f"{size:,} bytes; an examples file has at most {MAX_BANK_BYTES:,}")]
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [(str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return [], [(str(path), 0, f"cannot read: {exc.strerror}")]
+    return parse_examples_text(text, str(path))
+
+
 def check_duplicates(banks: Iterable[Bank]) -> list[tuple[str, int, str]]:
     """Ids and refs must be unique across every loaded bank: progress and look-ups key on them."""
     return duplicate_faults(q for bank in banks for q in bank.questions)

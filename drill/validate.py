@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
-from drill.bank import Bank, read_bank_file
+from drill.bank import Bank, Example, Question, read_bank_file
 from drill.errors import BankError
 
 
@@ -23,12 +23,14 @@ class Report:
     banks: int
     questions: int
     faults: tuple[tuple[str, int, str], ...]
+    examples: int = 0  # graded from examples files (``--examples``), beside the banks' own
 
     def to_json(self) -> dict:
         return {
             "ok": not self.faults,
             "banks": self.banks,
             "questions": self.questions,
+            "examples": self.examples,
             "faults": [{"file": f, "line": line, "message": m} for f, line, m in self.faults],
         }
 
@@ -56,31 +58,86 @@ class _Checked:
     faults: tuple[tuple[str, int, str], ...]
 
 
-def validate_files(files: Iterable[Path], alongside: Iterable[Path] = ()) -> Report:
+def validate_files(files: Iterable[Path], alongside: Iterable[Path] = (), examples: Iterable[Path] = ()) -> Report:
     """Validate ``files``; ``alongside`` are the banks they will be loaded with (the built-in
     ones, DRILL_BANKS...), against which their ids and refs must be unique too. Each file is
-    checked on its own, spread over the CPUs largest first (grading the built-in banks'
-    thousands of examples takes seconds), then the ids and refs across all of them."""
+    checked on its own, spread over the CPUs largest first, then the ids and refs across all
+    of them. Once the banks are sound, the ``examples`` files are graded against their
+    questions (the built-in banks' corpus of thousands of answers takes seconds)."""
     from drill.bank import duplicate_faults
-    from drill.workers import spread
 
     files = list(files)
-    sizes = [_size(f) for f in files]
-    order = sorted(range(len(files)), key=lambda i: -sizes[i])
-    done = dict(zip(order, spread(_check_file, [files[i] for i in order], parallel=sum(sizes) >= PARALLEL_BYTES)))
-    checked = [done[i] for i in range(len(files))]
+    checked = _spread(_check_file, files)
     entries = [e for c in checked for e in c.entries]
     faults = [f for c in checked for f in c.faults] + duplicate_faults(entries)
     given = {p.resolve() for p in files}
-    faults += clash_faults(entries, [f for f in alongside if f.resolve() not in given])
-    return Report(sum(c.parsed for c in checked), len(entries), tuple(faults))
+    others = [f for f in alongside if f.resolve() not in given]
+    faults += clash_faults(entries, others)
+    graded = 0
+    examples = list(examples)
+    if examples and not faults:
+        banks = tuple(files + others)
+        graded, found = _graded_examples(banks, examples)
+        faults += found
+    return Report(sum(c.parsed for c in checked), len(entries), tuple(faults), graded)
 
 
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
     except OSError:
-        return 0  # read_bank_file reports it
+        return 0  # the reader reports it
+
+
+def _spread(work: Callable[[Any], _Checked], paths: list[Any], size: Callable[[Any], int] = _size) -> list[_Checked]:
+    """``work`` of each path, spread over the CPUs largest first, in the order of ``paths``."""
+    from drill.workers import spread
+
+    sizes = [size(p) for p in paths]
+    order = sorted(range(len(paths)), key=lambda i: -sizes[i])
+    done = dict(zip(order, spread(work, [paths[i] for i in order], parallel=sum(sizes) >= PARALLEL_BYTES)))
+    return [done[i] for i in range(len(paths))]
+
+
+def _graded_examples(banks: tuple[Path, ...], files: list[Path]) -> tuple[int, list[tuple[str, int, str]]]:
+    """Every examples file graded against the questions of ``banks``, a file per worker. The
+    banks are indexed here first, so each worker reads the questions it needs from the index
+    instead of parsing every bank again."""
+    from drill.index import load_catalog_from
+
+    try:
+        load_catalog_from(banks)
+    except BankError as exc:  # a fault validation did not see (a file changed meanwhile)
+        return 0, list(exc.faults)
+    checked = _spread(_check_examples, [(f, banks) for f in files], lambda job: _size(job[0]))
+    return sum(len(c.entries) for c in checked), [f for c in checked for f in c.faults]
+
+
+def _check_examples(job: tuple[Path, tuple[Path, ...]]) -> _Checked:
+    """One examples file: each set located in the loaded banks and graded (``entries`` holds
+    one per example graded, for the count)."""
+    from drill.bank import read_examples_file
+    from drill.errors import NotFoundError
+    from drill.index import load_catalog_from
+
+    path, banks = job
+    sets, faults = read_examples_file(path)
+    if not sets:
+        return _Checked(False, (), tuple(faults))
+    catalog = load_catalog_from(banks)
+    graded: list[_Entry] = []
+    for found in sets:
+        try:
+            q = catalog.get(found.key)
+        except NotFoundError as exc:
+            faults.append((str(path), found.line, str(exc)))
+            continue
+        if q.kind != "concept":
+            faults.append((str(path), found.line, f"{q.id} is not a concept question ({q.kind}): only concept answers are graded"))
+            continue
+        faults += question_example_faults(q, found.examples, str(path))
+        graded += [_Entry(q.id, q.ref, str(path), ex.line) for ex in found.examples]
+    return _Checked(True, tuple(graded), tuple(faults))
 
 
 def _check_file(path: Path) -> _Checked:
@@ -129,25 +186,29 @@ def exercise_faults(bank: Bank) -> list[tuple[str, int, str]]:
 
 
 def example_faults(bank: Bank) -> list[tuple[str, int, str]]:
-    """Each example graded against its own question, located at the example's line."""
+    """Each concept question's examples graded against it."""
+    return [f for q in bank.questions if q.kind == "concept" for f in question_example_faults(q)]
+
+
+def question_example_faults(q: Question, examples: tuple[Example, ...] | None = None,
+                            file: str | None = None) -> list[tuple[str, int, str]]:
+    """Each example (the question's own, or an examples file's) graded against the question,
+    located at the example's line in its file."""
     from drill.grading import grade_concept
 
     faults = []
-    for q in bank.questions:
-        if q.kind != "concept":
+    for ex in q.examples if examples is None else examples:
+        g = grade_concept(q, ex.text)
+        if g.passed == (ex.kind == "good"):
             continue
-        for ex in q.examples:
-            g = grade_concept(q, ex.text)
-            if g.passed == (ex.kind == "good"):
-                continue
-            if ex.kind == "good":
-                why = f"misses {'; '.join(g.misses) or 'nothing'}"
-                if g.misconceptions:
-                    why += f"; states a misconception: {'; '.join(g.misconceptions)}"
-                verdict = f"does not pass (score {g.score:.2f}; {why})"
-            else:
-                verdict = f"passes (score {g.score:.2f}; hits {'; '.join(g.hits)})"
-            faults.append((q.file, ex.line or q.line, f"{q.id}: {ex.kind} example {verdict}: {_clip(ex.text)}"))
+        if ex.kind == "good":
+            why = f"misses {'; '.join(g.misses) or 'nothing'}"
+            if g.misconceptions:
+                why += f"; states a misconception: {'; '.join(g.misconceptions)}"
+            verdict = f"does not pass (score {g.score:.2f}; {why})"
+        else:
+            verdict = f"passes (score {g.score:.2f}; hits {'; '.join(g.hits)})"
+        faults.append((file or q.file, ex.line or q.line, f"{q.id}: {ex.kind} example {verdict}: {_clip(ex.text)}"))
     return faults
 
 

@@ -7,9 +7,11 @@ example, the empty answer and an off-topic answer must fail. Run one bank with
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from drill.bank import bank_files, load_banks
+from drill.bank import bank_files, load_banks, read_examples_file
 from drill.grading import grade
 from drill.validate import validate_files
 
@@ -23,6 +25,7 @@ BOOK_REFS = {
     "Q27-iii Q28-i Q28-ii Q29 Q30",
 }
 BANK_OF_SECTION = {"8.1.2": "classical-ml", "8.2.1": "nlp", "8.2.2": "vision", "8.3": "training"}
+CORPUS = Path(__file__).parent / "corpus"
 OFF_TOPIC = "I had pasta for lunch and then walked the dog along the river before the rain started."
 
 
@@ -38,9 +41,15 @@ QUESTIONS = _builtin_questions()
 CONCEPTS = [q for q in QUESTIONS if q.kind == "concept"]
 
 
-def test_builtin_banks_are_valid():
-    report = validate_files(bank_files())
+def test_builtin_banks_and_their_grading_corpus_are_valid():
+    """Every example, in the banks and in tests/corpus, is graded as its author said; validate
+    reports each disagreement at its file and line."""
+    corpus = sorted(CORPUS.glob("*.yaml"))
+    report = validate_files(bank_files(), examples=corpus)
     assert report.faults == ()
+    sets = [s for f in corpus for s in read_examples_file(f)[0]]
+    assert report.examples == sum(len(s.examples) for s in sets) > 15_000
+    assert {s.key for s in sets} <= {q.id for q in CONCEPTS}
 
 
 @pytest.mark.parametrize("section", sorted(BOOK_REFS))
@@ -52,10 +61,12 @@ def test_every_book_question_is_in_its_bank(section):
 
 @pytest.mark.parametrize("q", CONCEPTS, ids=lambda q: q.id)
 def test_concept_grading_tells_good_from_bad(q):
-    """Every example is graded by test_builtin_banks_are_valid (validate reports each
-    disagreement at its line); here, the model answer and the answers that must never pass."""
+    """Every example is graded by test_builtin_banks_and_their_grading_corpus_are_valid; here,
+    the examples each question carries, the model answer and the answers that must never pass."""
     assert 3 <= len(q.rubric) <= 6, "3-6 key points"
-    assert q.good_examples and q.bad_examples, "at least one good and one bad example"
+    kinds = [e.kind for e in q.examples]
+    assert kinds.count("good") >= 4 and kinds.count("near") >= 4 and kinds.count("partial") >= 2, \
+        "at least 4 good answers, 4 near-misses and 2 partial answers"
     assert 1 <= len(q.hints) <= 3
     model = grade(q, q.answer)
     assert model.passed, f"model answer scores {model.score:.2f}; misses {model.misses}; wrong {model.misconceptions}"

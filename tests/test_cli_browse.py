@@ -359,3 +359,66 @@ def test_a_fault_found_in_a_worker_process_reaches_validate_as_found(tmp_path, m
     (file, line, message), = raised.value.faults
     assert (file, line) == (str(files[0]), 9) and message.startswith("pattern took over 0.25 s")
     assert message != f"pattern took over 0.25 s in process {os.getpid()}"  # found by a worker, not again here
+
+
+EXAMPLES = textwrap.dedent("""\
+    # answers kept apart from the bank
+    questions:
+      - id: extra/bias-variance
+        examples:
+          good: ["Bias goes up, variance goes down."]
+          near:
+            - "Bias goes up and variance goes up too."
+            - "Less bias, less variance."
+      - id: 7.1-Q1
+        examples: {partial: ["more bias"]}
+    """)
+
+
+def test_validate_grades_examples_files_against_the_banks_questions(tmp_path, monkeypatch, process_pools):
+    import drill.validate
+
+    bank = write(tmp_path, "extra.yaml", GOOD)
+    (tmp_path / "corpus").mkdir()
+    clean = write(tmp_path / "corpus", "clean.yaml", EXAMPLES)
+    result = invoke("validate", str(bank), "--examples", str(tmp_path / "corpus"))
+    assert result.exit_code == 0, result.output
+    assert "1 question in 1 bank and 4 examples from 1 file: all valid." in result.stdout
+    assert json.loads(invoke("validate", str(bank), "--examples", str(clean), "--json").stdout)["examples"] == 4
+
+    wrong = write(tmp_path, "wrong.yaml", EXAMPLES.replace("Bias goes up and variance goes up too.",
+                                                           "Bias goes up, and variance goes down.")
+                  + "  - id: extra/no-such-question\n    examples: {good: [\"x\"]}\n")
+    result = invoke("validate", str(bank), "--examples", str(wrong))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{wrong}:7: extra/bias-variance: near example passes (score 1.00; hits bias goes up")
+    assert lines[1].startswith(f"{wrong}:11: no question with id or ref 'extra/no-such-question'; ")
+    assert len(lines) == 2
+
+    monkeypatch.setattr(drill.validate, "PARALLEL_BYTES", 0)  # a file per worker: the same report
+    spread = drill.validate.validate_files([bank], examples=[clean, wrong])
+    assert process_pools == [2]  # the one bank file is checked here, the two examples files in workers
+    monkeypatch.setattr(drill.validate, "PARALLEL_BYTES", 10**9)
+    assert drill.validate.validate_files([bank], examples=[clean, wrong]) == spread
+    assert spread.examples == 4 + 4 and len(spread.faults) == 2
+
+
+def test_validate_examples_files_that_cannot_be_read_say_where(tmp_path):
+    bank = write(tmp_path, "extra.yaml", GOOD)
+    result = invoke("validate", str(bank), "--examples", str(tmp_path / "missing.yaml"))
+    assert (result.exit_code, result.stderr) == (2, f"{tmp_path / 'missing.yaml'}: no such examples file or directory\n")
+    bad = write(tmp_path, "bad.yaml", "questions:\n  - id: extra/bias-variance\n    examples: {fine: [x]}\n"
+                "    note: hi\n  - just text\nextra: 1\n")
+    result = invoke("validate", str(bank), "--examples", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{bad}:6: unknown key 'extra' (an examples file has only 'questions')",
+        f"{bad}:4: extra/bias-variance: unknown key 'note' (expected id and examples)",
+        f"{bad}:3: extra/bias-variance: examples must be a mapping with lists good, bad, near, partial",
+        f"{bad}:1: each entry needs the id (or ref) of a question",
+    ]
+    exercise = write(tmp_path, "ex.yaml", "questions:\n  - id: nlp/tfidf-ranking\n    examples: {good: [x]}\n")
+    result = invoke("validate", str(bank), "--examples", str(exercise))
+    assert result.stderr == f"{exercise}:2: nlp/tfidf-ranking is not a concept question (exercise): only concept answers are graded\n"
+    assert "Traceback" not in result.output

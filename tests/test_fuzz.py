@@ -26,8 +26,8 @@ from mutations import edits as bank_edits, mutate
 runner = CliRunner()
 FIXTURE_BANK = (Path(__file__).parent / "fixtures" / "banks" / "mini.yaml").read_text(encoding="utf-8")
 RUN_LIMIT = 10.0  # seconds for one command, however hostile its input
-# `validate` checks every loaded bank, the built-in ones too: it grades their ~5,000 examples
-# (tests/test_bank_content.py), a long job on a busy runner but no hang.
+# `validate` checks every loaded bank, the built-in ones too: it grades their ~1,200 examples
+# (the corpus in tests/corpus is graded only when asked), seconds on a busy runner, no hang.
 VALIDATE_LIMIT = 180.0
 # FILE:LINE: message, or FILE: message for a fault of the whole file (missing, unreadable, too large).
 FAULT = re.compile(r"^.+:\d+: .+$|^.+: (?:no such bank file or directory|cannot read: .+|[\d,]+ (?:bytes|characters); .+)$")

@@ -61,17 +61,21 @@ def show_cmd(
 def validate_cmd(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Bank files or directories (default: all banks).")] = None,
     bank_dir: BankDirOpt = [],
+    examples: Annotated[list[Path], typer.Option(
+        "--examples", metavar="PATH",
+        help="Also grade the answers in these examples files or directories against the banks' questions.")] = [],
     json_out: JsonOpt = False,
 ) -> None:
     """Check banks: schema, unique ids, rubric patterns, exercises re-solved, concept examples graded."""
-    from drill.bank import bank_files
+    from drill.bank import bank_files, example_files
     from drill.validate import validate_files
     from drill.view import out
 
+    extra = example_files(examples)
     if paths:  # the given files, checked also against the banks they will be loaded with
-        report = validate_files(bank_files(paths, builtin=False), alongside=bank_files(bank_dir))
+        report = validate_files(bank_files(paths, builtin=False), alongside=bank_files(bank_dir), examples=extra)
     else:
-        report = validate_files(bank_files(bank_dir))
+        report = validate_files(bank_files(bank_dir), examples=extra)
     if json_out:
         typer.echo(json.dumps(report.to_json(), indent=1))
     else:
@@ -80,8 +84,10 @@ def validate_cmd(
         for fault in report.faults:
             typer.echo(fault_line(*fault), err=True)
         if not report.faults:
+            also = f" and {report.examples:,} example{'s' * (report.examples != 1)} from {len(extra)} " \
+                   f"file{'s' * (len(extra) != 1)}" if extra else ""
             out().print(f"{report.questions} question{'s' * (report.questions != 1)} in {report.banks} "
-                        f"bank{'s' * (report.banks != 1)}: all valid.")
+                        f"bank{'s' * (report.banks != 1)}{also}: all valid.")
     if report.faults:
         raise typer.Exit(2)
 
