@@ -646,7 +646,8 @@ def parse_examples_text(text: str, file: str) -> tuple[list[ExampleSet], list[tu
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        faults.add(mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+        what = "YAML" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        faults.add(mark.line + 1 if mark else 1, f"{what}: {problem}")
         return [], faults.items
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         faults.add(_line(data), "an examples file must be a mapping with a list 'questions'")
