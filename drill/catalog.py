@@ -24,9 +24,9 @@ from drill.errors import NotFoundError
 
 
 def pack(question: Question) -> bytes:
-    """A question's body as the index stores it. Compressed (zlib's fastest level, a quarter of
-    the size) because every home holds a copy of the built-in banks' bodies and the examples
-    and pattern plans in them repeat; inflating one costs a sixth of unpickling it."""
+    """A question's body as the index stores it. Compressed (zlib's fastest level: a quarter of
+    the size, since the pattern plans in a body repeat their texts) because every home holds
+    the built-in banks' bodies; inflating one costs a sixth of unpickling it."""
     return zlib.compress(pickle.dumps(question, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
