@@ -249,21 +249,30 @@ def _line(mapping: Any, key: str | None = None) -> int:
     return 0
 
 
-def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, int, str]]]:
-    """Parse one bank file's text into a Bank, collecting every fault instead of stopping."""
+def _load_yaml(text: str, faults: _Faults, what: str) -> tuple[bool, Any]:
+    """The YAML document of a bank or examples file (with the lines of its keys and items), or
+    False and the fault that stops it, at its line: too large, bad syntax, an alias, a key
+    given twice."""
     import yaml
 
-    faults = _Faults(file)
     if len(text) > MAX_BANK_BYTES:  # characters, at least as many bytes
-        faults.add(0, f"{len(text):,} characters; a bank file has at most {MAX_BANK_BYTES:,} bytes")
-        return None, faults.items
+        faults.add(0, f"{len(text):,} characters; {what} has at most {MAX_BANK_BYTES:,} bytes")
+        return False, None
     try:
-        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
+        return True, yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        what = "YAML" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
-        faults.add(mark.line + 1 if mark else 1, f"{what}: {problem}")
+        kind = "YAML" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        faults.add(mark.line + 1 if mark else 1, f"{kind}: {problem}")
+        return False, None
+
+
+def parse_bank_text(text: str, file: str) -> tuple[Bank | None, list[tuple[str, int, str]]]:
+    """Parse one bank file's text into a Bank, collecting every fault instead of stopping."""
+    faults = _Faults(file)
+    loaded, data = _load_yaml(text, faults, "a bank file")
+    if not loaded:
         return None, faults.items
     if not isinstance(data, dict):
         faults.add(1, "a bank must be a mapping with keys version, bank, title, questions")
@@ -635,19 +644,9 @@ def parse_examples_text(text: str, file: str) -> tuple[list[ExampleSet], list[tu
           - id: nlp/tf-idf          # or its ref
             examples: {good: [...], near: [...], partial: [...], bad: [...]}
     """
-    import yaml
-
     faults = _Faults(file)
-    if len(text) > MAX_BANK_BYTES:
-        faults.add(0, f"{len(text):,} characters; an examples file has at most {MAX_BANK_BYTES:,} bytes")
-        return [], faults.items
-    try:
-        data = yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        what = "YAML" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
-        faults.add(mark.line + 1 if mark else 1, f"{what}: {problem}")
+    loaded, data = _load_yaml(text, faults, "an examples file")
+    if not loaded:
         return [], faults.items
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         faults.add(_line(data), "an examples file must be a mapping with a list 'questions'")
