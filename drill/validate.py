@@ -141,7 +141,13 @@ def _check_examples(job: tuple[Path, tuple[Path, ...]]) -> _Checked:
 
 
 def _check_file(path: Path) -> _Checked:
-    bank, faults = read_bank_file(path)
+    """One bank file: parsed (or taken from the index when it holds the file unchanged, as a
+    second `drill validate` finds it), its exercises re-solved and its examples graded."""
+    from drill.index import indexed_bank
+
+    bank, faults = indexed_bank(path), []
+    if bank is None:
+        bank, faults = read_bank_file(path)
     if bank is None:
         return _Checked(False, (), tuple(faults))
     faults += exercise_faults(bank) + example_faults(bank)

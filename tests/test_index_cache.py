@@ -357,3 +357,55 @@ def test_two_loads_at_once_on_a_new_cache_both_succeed(tmp_path):
         loads = list(pool.map(lambda _: [e.id for e in load_catalog_from(files).entries()], range(2)))
     assert loads[0] == loads[1] == [f"b{i}/q1" for i in range(8)]
     assert [e.id for e in load_catalog_from(files).entries()] == loads[0]
+
+
+CONCEPT = """version: 1
+bank: val
+title: V
+questions:
+  - id: c1
+    ref: 4.1-Q1
+    kind: concept
+    prompt: "What does a larger k do in kNN?"
+    answer: It raises the bias and lowers the variance.
+    rubric:
+      - point: bias goes up
+        match: ['bias (goes up|increases|rises)', 'more bias']
+      - point: variance goes down
+        match: ['variance (goes down|decreases|falls)', 'less variance']
+    examples: {good: ["more bias, less variance"], bad: ["nothing changes"]}
+    hints: [h]
+"""
+
+
+def test_validate_takes_banks_the_index_holds_unchanged_and_parses_the_rest(tmp_path, monkeypatch):
+    """A second `drill validate` (or one after any command) reads clean files from the index:
+    the same report, with only a changed file parsed again."""
+    import drill.validate
+    from drill.validate import validate_files
+
+    (tmp_path / "v.yaml").write_text(CONCEPT, encoding="utf-8")
+    write(tmp_path / "one.yaml")
+    files = bank_files([tmp_path], builtin=False)
+    parsed_first = validate_files(files)
+    assert parsed_first.faults == () and parsed_first.questions == 2
+    load(tmp_path)  # any command indexes the banks
+
+    real = drill.validate.read_bank_file
+    read = []
+    monkeypatch.setattr(drill.validate, "read_bank_file", lambda p: read.append(p.name) or real(p))
+    assert validate_files(files) == parsed_first and read == []
+
+    (tmp_path / "v.yaml").write_text(CONCEPT.replace('bad: ["nothing changes"]', 'bad: ["more bias and less variance"]'),
+                                     encoding="utf-8")
+    changed = validate_files(files)
+    assert read == ["v.yaml"]
+    [(file, _, message)] = changed.faults
+    assert file == str(tmp_path / "v.yaml") and "bad example passes" in message
+
+    path = index_path()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"not a database at all")  # damaged: every file parsed, no traceback
+    read.clear()
+    assert validate_files(files) == changed and sorted(read) == ["one.yaml", "v.yaml"]
