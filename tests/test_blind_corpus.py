@@ -19,7 +19,7 @@ from drill.index import load_catalog
 
 BLIND = Path(__file__).parent / "blind"
 # Share of each kind graded right (good passes; near and partial fail), over all four banks.
-FLOORS = {"good": 0.98, "near": 0.85, "partial": 0.98}  # measured 0.990, 0.862, 0.995
+FLOORS = {"good": 0.98, "near": 0.87, "partial": 0.98}  # measured 0.986, 0.880, 0.995
 
 
 @pytest.fixture(scope="module")
