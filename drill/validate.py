@@ -67,16 +67,18 @@ def validate_files(files: Iterable[Path], alongside: Iterable[Path] = (), exampl
     from drill.bank import duplicate_faults
 
     files = list(files)
+    given = {p.resolve() for p in files}
+    others = [f for f in alongside if f.resolve() not in given]
+    banks = tuple(files + others)
+    examples = list(examples)
+    if examples:  # their grading reads the questions from the index: build it first, and the
+        _index(banks)  # checks below take each clean file from it instead of parsing it again
     checked = _spread(_check_file, files)
     entries = [e for c in checked for e in c.entries]
     faults = [f for c in checked for f in c.faults] + duplicate_faults(entries)
-    given = {p.resolve() for p in files}
-    others = [f for f in alongside if f.resolve() not in given]
     faults += clash_faults(entries, others)
     graded = 0
-    examples = list(examples)
     if examples and not faults:
-        banks = tuple(files + others)
         graded, found = _graded_examples(banks, examples)
         faults += found
     return Report(sum(c.parsed for c in checked), len(entries), tuple(faults), graded)
@@ -99,16 +101,23 @@ def _spread(work: Callable[[Any], _Checked], paths: list[Any], size: Callable[[A
     return [done[i] for i in range(len(paths))]
 
 
-def _graded_examples(banks: tuple[Path, ...], files: list[Path]) -> tuple[int, list[tuple[str, int, str]]]:
-    """Every examples file graded against the questions of ``banks``, a file per worker. The
-    banks are indexed here first, so each worker reads the questions it needs from the index
-    instead of parsing every bank again."""
+def _index(banks: tuple[Path, ...]) -> list[tuple[str, int, str]]:
+    """Bring the bank index up to date for ``banks``; the faults that keep files out of it."""
     from drill.index import load_catalog_from
 
     try:
         load_catalog_from(banks)
-    except BankError as exc:  # a fault validation did not see (a file changed meanwhile)
-        return 0, list(exc.faults)
+    except BankError as exc:
+        return list(exc.faults)
+    return []
+
+
+def _graded_examples(banks: tuple[Path, ...], files: list[Path]) -> tuple[int, list[tuple[str, int, str]]]:
+    """Every examples file graded against the questions of ``banks``, a file per worker, each
+    reading the questions it needs from the index instead of parsing every bank again."""
+    found = _index(banks)
+    if found:  # a fault validation did not see (a file changed meanwhile)
+        return 0, found
     checked = _spread(_check_examples, [(f, banks) for f in files], lambda job: _size(job[0]))
     return sum(len(c.entries) for c in checked), [f for c in checked for f in c.faults]
 

@@ -425,4 +425,8 @@ def test_validate_examples_files_that_cannot_be_read_say_where(tmp_path):
     exercise = write(tmp_path, "ex.yaml", "questions:\n  - id: nlp/tfidf-ranking\n    examples: {good: [x]}\n")
     result = invoke("validate", str(bank), "--examples", str(exercise))
     assert result.stderr == f"{exercise}:2: nlp/tfidf-ranking is not a concept question (exercise): only concept answers are graded\n"
+    broken = write(tmp_path, "broken.yaml", GOOD.replace("kind: concept", "kind: essay"))
+    result = invoke("validate", str(broken), "--examples", str(exercise))  # the banks' faults first, alone
+    assert result.exit_code == 2 and result.stderr.splitlines() == [
+        f"{broken}:8: extra/bias-variance: unknown kind 'essay' (expected one of concept, exercise, choice, code, card)"]
     assert "Traceback" not in result.output
