@@ -4,8 +4,8 @@ every concept example graded.
 Loading checks what the YAML says; validation also checks what it means: that each exercise's
 solver accepts its inputs and produces the field the question compares against, and that each
 concept question grades its own examples as its author said (good ones pass; bad, near and
-partial ones fail). It imports the solvers (numpy), so only `drill validate` and the test
-suite pay for it.
+partial ones fail), and the answers of examples files too (a corpus kept apart from its
+bank). It imports the solvers (numpy), so only `drill validate` and the test suite pay for it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def validate_files(files: Iterable[Path], alongside: Iterable[Path] = (), exampl
     ones, DRILL_BANKS...), against which their ids and refs must be unique too. Each file is
     checked on its own, spread over the CPUs largest first, then the ids and refs across all
     of them. Once the banks are sound, the ``examples`` files are graded against their
-    questions (the built-in banks' corpus of thousands of answers takes seconds)."""
+    questions (the built-in banks' corpus of 18,000 answers takes half a minute on 2 cores)."""
     from drill.bank import duplicate_faults
 
     files = list(files)
