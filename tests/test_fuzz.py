@@ -29,8 +29,9 @@ RUN_LIMIT = 10.0  # seconds for one command, however hostile its input
 # `validate` checks every loaded bank, the built-in ones too: it grades their ~1,200 examples
 # (the corpus in tests/corpus is graded only when asked), seconds on a busy runner, no hang.
 VALIDATE_LIMIT = 180.0
-# FILE:LINE: message, or FILE: message for a fault of the whole file (missing, unreadable, too large).
-FAULT = re.compile(r"^.+:\d+: .+$|^.+: (?:no such bank file or directory|cannot read: .+|[\d,]+ (?:bytes|characters); .+)$")
+# FILE:LINE: message, or FILE: message for a fault of the whole file (missing, unreadable, too large),
+# a bank file or an examples file (`validate --examples`).
+FAULT = re.compile(r"^.+:\d+: .+$|^.+: (?:no such (?:bank|examples) file or directory|cannot read: .+|[\d,]+ (?:bytes|characters); .+)$")
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # 40 examples per test keep CI at a few seconds; DRILL_FUZZ_EXAMPLES=2000 for a deep local run.
 FUZZ = settings(max_examples=int(os.environ.get("DRILL_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
