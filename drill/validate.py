@@ -209,14 +209,17 @@ def question_example_faults(q: Question, examples: tuple[Example, ...] | None = 
                             file: str | None = None) -> list[tuple[str, int, str]]:
     """Each example (the question's own, or an examples file's) graded against the question,
     located at the example's line in its file."""
-    from drill.grading import grade_concept
+    from drill.grading import grade_concept, too_long
 
     faults = []
     for ex in q.examples if examples is None else examples:
-        g = grade_concept(q, ex.text)
-        if g.passed == (ex.kind == "good"):
+        reason = too_long(ex.text)
+        g = None if reason else grade_concept(q, ex.text)
+        if g is None:  # whatever its kind, an example too long to be graded checks nothing
+            verdict = f"is not graded ({reason})"
+        elif g.passed == (ex.kind == "good"):
             continue
-        if ex.kind == "good":
+        elif ex.kind == "good":
             why = f"misses {'; '.join(g.misses) or 'nothing'}"
             if g.misconceptions:
                 why += f"; states a misconception: {'; '.join(g.misconceptions)}"

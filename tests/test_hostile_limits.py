@@ -116,3 +116,29 @@ def test_every_solver_declares_its_size_limits():
         module = solvers.load(name)
         limits = [k for k, v in vars(module).items() if k.startswith("MAX_") and isinstance(v, (int, float))]
         assert limits, f"solver {name} declares no MAX_* size limit"
+
+
+def test_a_concept_answer_longer_than_any_interview_answer_is_not_graded(tmp_path):
+    """Grading time grows with the answer: a pasted file of megabytes is refused with its reason."""
+    from drill.grading import MAX_CONCEPT_ANSWER
+
+    sentence = "Bias grows with k while variance falls, since more neighbours are averaged. "
+    fits = (sentence * (MAX_CONCEPT_ANSWER // len(sentence) + 1))[:MAX_CONCEPT_ANSWER]
+    graded = runner.invoke(app, ["check", "classical-ml/knn-k-effect", "--answer", fits, "--json"])
+    assert "message" not in json.loads(graded.stdout)
+    answer = tmp_path / "pasted.txt"
+    answer.write_text(fits + "x", encoding="utf-8")
+    result = runner.invoke(app, ["check", "classical-ml/knn-k-effect", str(answer)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"not graded: {MAX_CONCEPT_ANSWER + 1:,} characters; a concept answer is graded up to" in result.stdout
+    piped = runner.invoke(app, ["quiz", "--id", "classical-ml/knn-k-effect", "--no-record", "--json"],
+                          input=fits + "x\n---\n")
+    record = json.loads(piped.stdout)
+    assert (piped.exit_code, record["passed"], record["message"].startswith("not graded")) == (0, False, True)
+
+    examples = tmp_path / "long.yaml"
+    examples.write_text(f"questions:\n  - id: classical-ml/knn-k-effect\n    examples:\n      near: ['{'y' * 60_000}']\n",
+                        encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--examples", str(examples)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{examples}:4: classical-ml/knn-k-effect: near example is not graded (60,000 characters")

@@ -84,9 +84,24 @@ def grade(question: Question, text: str, *, inputs: dict[str, Any] | None = None
     return grade_code_text(question, text)
 
 
+# Far longer than any interview answer (about 8,000 words). Grading time and memory grow with
+# the text (about 2 µs a character): a pasted file of megabytes is refused, not ground through.
+MAX_CONCEPT_ANSWER = 50_000
+
+
+def too_long(text: str) -> str | None:
+    """Why a concept answer is not graded at all, or None."""
+    if len(text) <= MAX_CONCEPT_ANSWER:
+        return None
+    return f"{len(text):,} characters; a concept answer is graded up to {MAX_CONCEPT_ANSWER:,}"
+
+
 def grade_concept(question: Question, text: str) -> Grade:
     from drill.grading.concept import judge
 
+    reason = too_long(text)
+    if reason:
+        return Grade(0.0, False, misses=tuple(p.point for p in question.rubric), message=f"not graded: {reason}")
     return concept_grade(question, judge(question, text))
 
 
@@ -195,7 +210,7 @@ class Grader:
         self.warn = warn or (lambda message: None)
 
     def __call__(self, question: Question, text: str, *, inputs: dict[str, Any] | None = None) -> Grade:
-        if self.use_model and question.kind == "concept" and text.strip():
+        if self.use_model and question.kind == "concept" and text.strip() and not too_long(text):
             from drill.grading.model import ModelUnavailable
 
             try:
