@@ -613,17 +613,23 @@ def bank_files(extra: Iterable[str | os.PathLike[str]] = (), *, builtin: bool = 
     return unique
 
 
-def read_bank_file(path: Path) -> tuple[Bank | None, list[tuple[str, int, str]]]:
+def _read_text(path: Path, what: str) -> tuple[str | None, list[tuple[str, int, str]]]:
+    """The UTF-8 text of a bank or examples file, or the fault that stops it: too large (before
+    reading a byte), not UTF-8, unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_BANK_BYTES:
-            return None, [(str(path), 0, f"{size:,} bytes; a bank file has at most {MAX_BANK_BYTES:,}")]
-        text = path.read_text(encoding="utf-8")
+            return None, [(str(path), 0, f"{size:,} bytes; {what} has at most {MAX_BANK_BYTES:,}")]
+        return path.read_text(encoding="utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [(str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return None, [(str(path), 0, f"cannot read: {exc.strerror}")]
-    return parse_bank_text(text, str(path))
+
+
+def read_bank_file(path: Path) -> tuple[Bank | None, list[tuple[str, int, str]]]:
+    text, faults = _read_text(path, "a bank file")
+    return (None, faults) if text is None else parse_bank_text(text, str(path))
 
 
 @dataclass(frozen=True)
@@ -686,16 +692,8 @@ def example_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def read_examples_file(path: Path) -> tuple[list[ExampleSet], list[tuple[str, int, str]]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            return [], [(str(path), 0, f"{size:,} bytes; an examples file has at most {MAX_BANK_BYTES:,}")]
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return [], [(str(path), 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    except OSError as exc:
-        return [], [(str(path), 0, f"cannot read: {exc.strerror}")]
-    return parse_examples_text(text, str(path))
+    text, faults = _read_text(path, "an examples file")
+    return ([], faults) if text is None else parse_examples_text(text, str(path))
 
 
 def check_duplicates(banks: Iterable[Bank]) -> list[tuple[str, int, str]]:
