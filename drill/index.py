@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 from drill import __version__
 from drill.bank import Bank, duplicate_faults, parse_bank_text
-from drill.catalog import BankFile, Catalog, pack, unpack
+from drill.catalog import BankFile, Catalog, pack
 from drill.errors import BankError
 from drill.paths import cache_dir
 
@@ -375,24 +375,21 @@ def indexed_bank(path: Path) -> Bank | None:
     indexed, so ``drill validate`` can take its questions as parsed, with their pattern plans,
     and check only what loading does not: exercises re-solved, examples graded. Never creates
     the index."""
-    shown = str(path)
     try:
-        st = os.stat(shown)
         if not index_path().exists():
             return None
         db = _connect(index_path())
         try:
             if db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone() != (_code_key(),):
                 return None
-            row = db.execute("SELECT id, bank, title, source FROM files WHERE path = ? AND shown = ? AND mtime_ns = ?"
-                             " AND size = ?", (os.path.abspath(shown), shown, st.st_mtime_ns, st.st_size)).fetchone()
-            if row is None:
+            [fresh] = _stale(db, [path])  # the row id when held unchanged, as for every load
+            if not isinstance(fresh, int):
                 return None
-            bodies = db.execute("SELECT body FROM questions JOIN bodies ON bodies.question = questions.pk"
-                                " WHERE questions.file_id = ? ORDER BY questions.position", row[:1]).fetchall()
+            catalog = Catalog(db, _bank_files(db, [fresh]))
+            held = catalog.bank_files[0]
+            return Bank(held.name, held.title, held.source, str(path), tuple(catalog.questions))
         finally:
             db.close()
-        return Bank(row[1], row[2], row[3], shown, tuple(unpack(body) for (body,) in bodies))
     except Exception:  # noqa: BLE001 - a missing, locked or damaged index: the file is parsed instead
         return None
 
