@@ -71,16 +71,20 @@ def validate_files(files: Iterable[Path], alongside: Iterable[Path] = (), exampl
     others = [f for f in alongside if f.resolve() not in given]
     banks = tuple(files + others)
     examples = list(examples)
-    if examples:  # their grading reads the questions from the index: build it first, and the
-        _index(banks)  # checks below take each clean file from it instead of parsing it again
+    # Grading examples files reads the questions from the index: it is brought up to date first,
+    # and the checks below take each clean file from it instead of parsing it again.
+    unindexed = _index(banks) if examples else []
     checked = _spread(_check_file, files)
     entries = [e for c in checked for e in c.entries]
     faults = [f for c in checked for f in c.faults] + duplicate_faults(entries)
     faults += clash_faults(entries, others)
     graded = 0
     if examples and not faults:
-        graded, found = _graded_examples(banks, examples)
-        faults += found
+        if unindexed:  # a fault the checks did not see (a bank alongside, or a file changed meanwhile)
+            faults += unindexed
+        else:
+            graded, found = _graded_examples(banks, examples)
+            faults += found
     return Report(sum(c.parsed for c in checked), len(entries), tuple(faults), graded)
 
 
@@ -113,11 +117,8 @@ def _index(banks: tuple[Path, ...]) -> list[tuple[str, int, str]]:
 
 
 def _graded_examples(banks: tuple[Path, ...], files: list[Path]) -> tuple[int, list[tuple[str, int, str]]]:
-    """Every examples file graded against the questions of ``banks``, a file per worker, each
-    reading the questions it needs from the index instead of parsing every bank again."""
-    found = _index(banks)
-    if found:  # a fault validation did not see (a file changed meanwhile)
-        return 0, found
+    """Every examples file graded against the questions of ``banks`` (indexed), a file per
+    worker, each reading the questions it needs from the index instead of parsing every bank."""
     checked = _spread(_check_examples, [(f, banks) for f in files], lambda job: _size(job[0]))
     return sum(len(c.entries) for c in checked), [f for c in checked for f in c.faults]
 
