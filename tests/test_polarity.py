@@ -94,10 +94,23 @@ def test_a_negation_of_another_kind_than_the_pattern_spells_still_denies_it():
     ("A patience of several epochs only wastes compute", "patience"),
     ("Data leakage is not a realistic concern here", "leakage"),
     ("Scaling the inputs makes no difference", "scaling"),
+    ("So memory is not really the issue", "memory"),
+    ("Memory is no concern for full-batch training", "memory"),
+    ("Stability is not a useful check for k-means", "stability"),
+    ("Leakage is not something feature selection deals with", "leakage"),
+    ("The dying-ReLU issue is not real in practice", "dying"),
+    ("The staleness of the gradients does not affect convergence", "staleness"),
+    ("Early stopping does not really apply to language models", "early stopping"),
 ])
 def test_a_denial_in_other_words_than_not_needed_dismisses_the_claim(text, pattern):
     assert _verdicts(text, pattern) == ["negated"]
     assert _verdicts("Data leakage is a real concern", "leakage") == ["asserted"]
+    assert _verdicts("Memory is the main issue", "memory") == ["asserted"]
+    assert _verdicts("Stability is a useful check", "stability") == ["asserted"]
+    # a double negation asserts: what cannot be skipped is needed
+    assert _verdicts("Scaling is not something you can skip", "scaling") == ["asserted"]
+    # "does not hold" denies a theorem, and the claim that names it may include the denial
+    assert _verdicts("The Gauss-Markov theorem does not hold without normality", "gauss.markov") == ["asserted"]
 
 
 def test_a_non_prefix_negates_the_word_it_is_on():

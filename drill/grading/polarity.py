@@ -25,7 +25,8 @@ a subordinate clause governs nothing after it ("if you don't scale, it zig-zags"
 "and" joins a new claim ("hasn't improved for 5 epochs and restore the best checkpoint"). A
 match is also negated when a predicate after it, in its own item and before any "so", "which"
 or pronoun, dismisses it: "stability across seeds is irrelevant", "scaling is not needed", "the
-order doesn't matter", "an underfitting model tells you little"; and when "nor" joins its item
+order doesn't matter", "memory is no concern", "stability is not a useful check", "an
+underfitting model tells you little"; and when "nor" joins its item
 to the one before ("neither the features nor the target have to be normal"). A negation among
 the matched words themselves, in the item where the match ends, negates it too, unless the
 pattern spells a negation of that kind itself
@@ -97,6 +98,17 @@ _REPORTED_BEFORE = re.compile(
     r"(?:is|are) (?:often|commonly|sometimes|widely|wrongly|popularly|frequently) (?:said|believed|thought|claimed|assumed)|"
     r"(?:a )?(?:common|popular|frequent|widespread|classic) (?:mistake|error|belief|pitfall|trap|confusion|claim|slip))\b"
 )
+# What a dismissal calls its subject: "memory is not really the issue", "is no concern", "is not
+# a useful check" deny that the subject matters, whatever adjectives sit between.
+_SIZE = (r"big|real|major|serious|realistic|practical|significant|main|key|primary|limiting|actual|important|"
+         r"relevant|central|genuine|huge|meaningful")
+_TROUBLE = (r"(?:concern|problem|issue|risk|worry|bottleneck|limitation|drawback|downside|obstacle|constraint|"
+            r"challenge)s?")
+_WORTHY = (r"useful|good|reliable|meaningful|valid|sufficient|helpful|sensible|proper|practical|informative|"
+           r"trustworthy|robust|necessary|required|needed|great|sound|appropriate")
+_TOOL = (r"(?:check|test|signal|measure|metric|indicator|criterion|guide|proxy|sign|diagnostic|tool|way|approach|"
+         r"idea|option|choice|fix|solution|remedy|step|heuristic|estimate|predictor|requirement|assumption|"
+         r"condition|safeguard|default)s?")
 # A predicate after the match that denies it matters: "stability across seeds is irrelevant",
 # "scaling is not needed", "the order doesn't matter". Words and the gaps between them use
 # disjoint classes, so a run of dashes or quotes ("----....") splits one way only, not in
@@ -106,19 +118,28 @@ _DISMISSED_AFTER = re.compile(
     r"unneeded|useless|pointless|harmless|immaterial|negligible|optional|overkill|"
     r"(?:not|never|rarely|seldom) (?:really |actually |usually )?(?:needed|necessary|required|important|relevant|useful|"
     r"helpful|advisable|recommended|worth it|a good idea)|"
-    r"(?:not|never) (?:really |actually )?(?:much of )?an? (?:big |real |major |serious |realistic |practical |"
-    r"significant )?(?:concern|problem|issue|risk|worry)|a waste of (?:time|compute|effort))|"
+    r"no (?:" + _SIZE + r" )?" + _TROUBLE + r"|a waste of (?:time|compute|effort))|"
+    r"(?:(?:is|are|was|were|seems?|becomes?|remains?) (?:not|never|no longer|hardly)|isnt|arent|wasnt|werent|"
+    r"(?:is|are|was|were)n['’]t) (?:really |actually |usually |necessarily |generally )?"
+    r"(?:(?:much of )?an?|the|any) (?:(?:" + _SIZE + r") ){0,2}" + _TROUBLE + r"|"
+    r"(?:(?:is|are|was|were) (?:not|never)|isnt|arent|(?:is|are)n['’]t) (?:really |actually |necessarily )?"
+    r"(?:an?|the) (?:" + _WORTHY + r") (?:\w+ )?" + _TOOL + r"|"
     r"(?:isnt|arent|isn['’]t|aren['’]t) (?:really |actually )?(?:needed|necessary|required|important|relevant|useful|"
-    r"helpful|advisable|recommended|an? (?:big |real |major |serious |realistic |practical )?(?:concern|problem|issue|risk))|"
+    r"helpful|advisable|recommended)|"
     r"(?:only|just) (?:wastes?|costs?) (?:time|compute|effort)|(?:makes?|made) (?:no|little) (?:real |practical )?(?:difference|sense)|"
     r"(?:tells?|says?|reveals?|shows?) (?:you |us |one )?(?:very )?(?:little|nothing)|"
     r"(?:gives?|provides?|offers?) (?:you |us )?(?:no|little|nothing of) (?:real |useful )?(?:information|info|signal|insight)|"
     r"(?:is|are) (?:meaningless|not meaningful)|"
-    r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be|work)|"
+    r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:matter|help|need to be|have to be|work|apply)|"
+    r"(?:does|do)(?: not|n['’]t|nt) (?:really |actually )?(?:affect|hurt|harm|slow|impact) (?:convergence|training|"
+    r"the results?|results|accuracy|performance|anything|much)|"
+    r"(?:is|are|was|were) (?:not|never) (?:really |actually )?(?:real|a real thing|a thing)|"
+    r"(?:is|are|was|were) (?:not|never) (?:really |actually )?(?:something|anything) (?:\w+ ){0,3}?(?:deals? with|"
+    r"handles?|fixes|addresses|solves|cares? about|to worry about|to handle|to fix)|"
     r"(?:makes?|made) (?:things|it|matters|the problem) worse|"
     r"(?:can|may) (?:safely )?be (?:ignored|skipped|omitted|dropped|left out)|"
     r"(?:has|have) no (?:effect|impact|influence|role)|(?:has|have) nothing to do with|"
-    r"(?:is|are|was|were) (?:not (?:really )?(?:something|anything) to worry about|nothing to worry about|"
+    r"(?:is|are|was|were) (?:nothing to worry about|"
     r"not an option|unrelated to|not related to)|"
     r"(?:should|must|need|needs)(?: not|n['’]t|nt) (?:really )?(?:influence|matter|drive|be used|be considered)|"
     r"(?:does|do|did)(?: not|n['’]t|nt) (?:really |actually )?add (?:anything|much))\b"
