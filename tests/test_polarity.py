@@ -101,6 +101,7 @@ def test_a_negation_of_another_kind_than_the_pattern_spells_still_denies_it():
     ("The dying-ReLU issue is not real in practice", "dying"),
     ("The staleness of the gradients does not affect convergence", "staleness"),
     ("Early stopping does not really apply to language models", "early stopping"),
+    ("A product of per-feature posteriors P(y | xi) is not a valid formula", r"product.{0,30}posteriors"),
 ])
 def test_a_denial_in_other_words_than_not_needed_dismisses_the_claim(text, pattern):
     assert _verdicts(text, pattern) == ["negated"]

@@ -108,7 +108,7 @@ _WORTHY = (r"useful|good|reliable|meaningful|valid|sufficient|helpful|sensible|p
            r"trustworthy|robust|necessary|required|needed|great|sound|appropriate")
 _TOOL = (r"(?:check|test|signal|measure|metric|indicator|criterion|guide|proxy|sign|diagnostic|tool|way|approach|"
          r"idea|option|choice|fix|solution|remedy|step|heuristic|estimate|predictor|requirement|assumption|"
-         r"condition|safeguard|default)s?")
+         r"condition|safeguard|default|formula|expression|equation|definition|description)s?")
 # A predicate after the match that denies it matters: "stability across seeds is irrelevant",
 # "scaling is not needed", "the order doesn't matter". Words and the gaps between them use
 # disjoint classes, so a run of dashes or quotes ("----....") splits one way only, not in
