@@ -151,8 +151,9 @@ def _check_examples(job: tuple[Path, tuple[Path, ...]]) -> _Checked:
 
 
 def _check_file(path: Path) -> _Checked:
-    """One bank file: parsed (or taken from the index when it holds the file unchanged, as a
-    second `drill validate` finds it), its exercises re-solved and its examples graded."""
+    """One bank file: parsed (or taken from the index when it holds the file unchanged, as it
+    does after any other command or a `validate --examples`), its exercises re-solved and its
+    examples graded."""
     from drill.index import indexed_bank
 
     bank, faults = indexed_bank(path), []
