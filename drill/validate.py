@@ -216,18 +216,19 @@ def question_example_faults(q: Question, examples: tuple[Example, ...] | None = 
     faults = []
     for ex in q.examples if examples is None else examples:
         reason = too_long(ex.text)
-        g = None if reason else grade_concept(q, ex.text)
-        if g is None:  # whatever its kind, an example too long to be graded checks nothing
+        if reason:  # whatever its kind, an example too long to be graded checks nothing
             verdict = f"is not graded ({reason})"
-        elif g.passed == (ex.kind == "good"):
-            continue
-        elif ex.kind == "good":
-            why = f"misses {'; '.join(g.misses) or 'nothing'}"
-            if g.misconceptions:
-                why += f"; states a misconception: {'; '.join(g.misconceptions)}"
-            verdict = f"does not pass (score {g.score:.2f}; {why})"
         else:
-            verdict = f"passes (score {g.score:.2f}; hits {'; '.join(g.hits)})"
+            g = grade_concept(q, ex.text)
+            if g.passed == (ex.kind == "good"):
+                continue
+            if ex.kind == "good":
+                why = f"misses {'; '.join(g.misses) or 'nothing'}"
+                if g.misconceptions:
+                    why += f"; states a misconception: {'; '.join(g.misconceptions)}"
+                verdict = f"does not pass (score {g.score:.2f}; {why})"
+            else:
+                verdict = f"passes (score {g.score:.2f}; hits {'; '.join(g.hits)})"
         faults.append((file or q.file, ex.line or q.line, f"{q.id}: {ex.kind} example {verdict}: {_clip(ex.text)}"))
     return faults
 
