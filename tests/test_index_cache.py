@@ -379,8 +379,9 @@ questions:
 
 
 def test_validate_takes_banks_the_index_holds_unchanged_and_parses_the_rest(tmp_path, monkeypatch):
-    """A second `drill validate` (or one after any command) reads clean files from the index:
-    the same report, with only a changed file parsed again."""
+    """A `drill validate` after any other command (which indexes the banks; a plain validate
+    does not) reads clean files from the index: the same report, with only a changed file
+    parsed again."""
     import drill.validate
     from drill.validate import validate_files
 
