@@ -107,11 +107,7 @@ def _open() -> sqlite3.Connection:
         try:
             if path.exists():
                 db = _connect(path)
-                try:
-                    found = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
-                except sqlite3.DatabaseError:
-                    found = None
-                if found == (key,):
+                if _written_by(db, key):
                     return db
                 db.close()
                 _remove(path)
@@ -124,6 +120,14 @@ def _open() -> sqlite3.Connection:
     db = _connect(":memory:")
     _create(db, key)
     return db
+
+
+def _written_by(db: sqlite3.Connection, key: str) -> bool:
+    """Whether the code of this key wrote the index (a damaged or foreign file was not)."""
+    try:
+        return db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone() == (key,)
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _remove(path: Path) -> None:
@@ -380,7 +384,7 @@ def indexed_bank(path: Path) -> Bank | None:
             return None
         db = _connect(index_path())
         try:
-            if db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone() != (_code_key(),):
+            if not _written_by(db, _code_key()):
                 return None
             [fresh] = _stale(db, [path])  # the row id when held unchanged, as for every load
             if not isinstance(fresh, int):

@@ -211,7 +211,8 @@ def question_example_faults(q: Question, examples: tuple[Example, ...] | None = 
                             file: str | None = None) -> list[tuple[str, int, str]]:
     """Each example (the question's own, or an examples file's) graded against the question,
     located at the example's line in its file."""
-    from drill.grading import grade_concept, too_long
+    from drill.grading import concept_grade, too_long
+    from drill.grading.concept import judge
 
     faults = []
     for ex in q.examples if examples is None else examples:
@@ -219,7 +220,7 @@ def question_example_faults(q: Question, examples: tuple[Example, ...] | None = 
         if reason:  # whatever its kind, an example too long to be graded checks nothing
             verdict = f"is not graded ({reason})"
         else:
-            g = grade_concept(q, ex.text)
+            g = concept_grade(q, judge(q, ex.text))
             if g.passed == (ex.kind == "good"):
                 continue
             if ex.kind == "good":
