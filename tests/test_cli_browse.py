@@ -196,6 +196,22 @@ def test_check_exercise_from_file_and_stdin(mini_banks, tmp_path):
     result = invoke("check", "mini/edit-distance", "-", "--json", input="4\n")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["expected"] == 3
+    piped = invoke("check", "mini/edit-distance", input="3\n")  # no FILE: the pipe is the answer
+    assert piped.exit_code == 0
+
+
+def test_check_in_a_terminal_without_an_answer_says_how_to_give_one(mini_banks, drill_home):
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "DRILL_HOME": str(drill_home), "DRILL_BANKS": str(mini_banks)}
+    child = pexpect.spawn(sys.executable, ["-m", "drill", "check", "mini/edit-distance"], env=env,
+                          encoding="utf-8", timeout=30)
+    child.expect(pexpect.EOF)  # never waits for typing that nothing asked for
+    child.close()
+    assert "give the answer as a FILE argument, - for stdin, or --answer TEXT" in child.before
+    assert child.exitstatus == 2
 
 
 def test_check_choice_by_letter_or_text(mini_banks):

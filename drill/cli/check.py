@@ -2,6 +2,7 @@
 
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,8 +35,15 @@ def check_cmd(
                          f"(`drill show {q.id} --answer` shows its back)")
     if explain and q.kind != "concept":
         raise InputError(f"--explain applies to concept questions; {q.ref or q.id} is {q.kind}")
+    how = "give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)"
+    if file is None and answer is None and not sys.stdin.isatty():
+        from drill.solving import read_text
+
+        answer = read_text("-")  # `echo ANSWER | drill check ID`: the pipe holds the answer
+        if not answer.strip():  # `< /dev/null`: nothing was given
+            raise InputError(how)
     if (file is None) == (answer is None):
-        raise InputError("give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)")
+        raise InputError(how)
     if q.kind == "code" and file not in (None, "-"):
         path = Path(file)
         try:
