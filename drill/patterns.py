@@ -428,18 +428,40 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(_IRREGULAR.get(word) or _ISE.sub(r"\1iz\2", word))
 
 
+_QUANTIFIER = re.compile(r"[?*+]|\{\d*,?\d*\}")
+
+
 @functools.lru_cache(maxsize=8192)
 def stem_pattern(pattern: str) -> str:
-    """Stem the literal words of a regex so it can be matched against the stemmed view."""
-    out = []
-    for tok in REGEX_TOKEN.findall(pattern):
-        if tok.isalpha():
+    """Stem the literal words of a regex so it can be matched against the stemmed view, without
+    changing what it means. A quantifier after a word applies to its last letter, which stemming
+    may remove: ``wins?`` stemmed letter by letter would be ``win?``, matching the "wi" of
+    "with". A word ending in an optional letter is stemmed as both its words (``wins?`` ->
+    ``win``); any other quantified word is left as written."""
+    toks = REGEX_TOKEN.findall(pattern)
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        if tok.isalpha() and not fold(tok).isalpha():
+            out.append(fold(tok))
+        elif tok.isalpha() and _QUANTIFIER.fullmatch(nxt) and len(tok) > 1:
+            after = toks[i + 2] if i + 2 < len(toks) else ""
             folded = fold(tok)
-            out.append(stem(folded) if folded.isalpha() else folded)
+            if nxt == "?" and not (after.isalpha() or after in ("?", "+")):  # a word ending in an optional letter
+                forms = dict.fromkeys((stem(folded[:-1]), stem(folded)))
+                out.append(next(iter(forms)) if len(forms) == 1 else f"(?:{'|'.join(forms)})")
+                i += 2
+                continue
+            out.append(folded)
+        elif tok.isalpha():
+            out.append(stem(fold(tok)))
         elif literal(tok):
             out.append(fold(tok))
         else:
             out.append(tok)
+        i += 1
     return "".join(out)
 
 
