@@ -43,7 +43,7 @@ BLIND = ROOT / "tests" / "blind"
 
 
 def blind_sets(folder: Path = BLIND) -> list[Path]:
-    """The held-out sets, one folder each (``q``, ``x``, ``y``...), in order."""
+    """The held-out sets, one folder each (``q``, ``y``...), in order."""
     return sorted(p for p in folder.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
 
 
