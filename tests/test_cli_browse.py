@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 
+import pexpect
 import pytest
 from hypothesis import given, settings
 from typer.testing import CliRunner
@@ -201,10 +203,6 @@ def test_check_exercise_from_file_and_stdin(mini_banks, tmp_path):
 
 
 def test_check_in_a_terminal_without_an_answer_says_how_to_give_one(mini_banks, drill_home):
-    import sys
-
-    import pexpect
-
     env = {**os.environ, "DRILL_HOME": str(drill_home), "DRILL_BANKS": str(mini_banks)}
     child = pexpect.spawn(sys.executable, ["-m", "drill", "check", "mini/edit-distance"], env=env,
                           encoding="utf-8", timeout=30)
