@@ -443,25 +443,24 @@ def stem_pattern(pattern: str) -> str:
     i = 0
     while i < len(toks):
         tok = toks[i]
-        nxt = toks[i + 1] if i + 1 < len(toks) else ""
-        if tok.isalpha() and not fold(tok).isalpha():
-            out.append(fold(tok))
-        elif tok.isalpha() and _QUANTIFIER.fullmatch(nxt) and len(tok) > 1:
-            after = toks[i + 2] if i + 2 < len(toks) else ""
-            folded = fold(tok)
+        i += 1
+        if not tok.isalpha():
+            out.append(fold(tok) if literal(tok) else tok)
+            continue
+        folded = fold(tok)
+        nxt = toks[i] if i < len(toks) else ""
+        if not folded.isalpha():
+            out.append(folded)
+        elif len(tok) > 1 and _QUANTIFIER.fullmatch(nxt):
+            after = toks[i + 1] if i + 1 < len(toks) else ""
             if nxt == "?" and not (after.isalpha() or after in ("?", "+")):  # a word ending in an optional letter
                 forms = dict.fromkeys((stem(folded[:-1]), stem(folded)))
                 out.append(next(iter(forms)) if len(forms) == 1 else f"(?:{'|'.join(forms)})")
-                i += 2
-                continue
-            out.append(folded)
-        elif tok.isalpha():
-            out.append(stem(fold(tok)))
-        elif literal(tok):
-            out.append(fold(tok))
+                i += 1  # the "?" is spent
+            else:
+                out.append(folded)
         else:
-            out.append(tok)
-        i += 1
+            out.append(stem(folded))
     return "".join(out)
 
 
