@@ -27,6 +27,7 @@ def check_cmd(
     from drill.cli.context import catalog, grader
     from drill.grading import grade_code_file
     from drill.settings import load_settings
+    from drill.solving import read_text
 
     settings = load_settings()
     q = catalog(bank_dir, settings).get(question)
@@ -37,8 +38,6 @@ def check_cmd(
         raise InputError(f"--explain applies to concept questions; {q.ref or q.id} is {q.kind}")
     how = "give the answer as a FILE argument, - for stdin, or --answer TEXT (exactly one)"
     if file is None and answer is None and not sys.stdin.isatty():
-        from drill.solving import read_text
-
         answer = read_text("-")  # `echo ANSWER | drill check ID`: the pipe holds the answer
         if not answer.strip():  # `< /dev/null`: nothing was given
             raise InputError(how)
@@ -55,8 +54,6 @@ def check_cmd(
             raise InputError(f"{file}: cannot read ({exc.strerror})") from None
         result = grade_code_file(q, path, timeout=timeout)
     else:
-        from drill.solving import read_text
-
         result = grader(settings, grader_choice)(q, answer if answer is not None else read_text(file or "-"))
     if json_out:
         record = result.to_json(q)
