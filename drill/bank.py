@@ -366,10 +366,14 @@ def _patterns(entry: dict, key: str, version: int, faults: _Faults,
 def _positive(value: Any, default: float, line: int, faults: _Faults, what: str) -> float:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+    try:
+        number = math.nan if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
+    except OverflowError:  # an integer of hundreds of digits: no float holds it
+        number = math.inf
+    if not math.isfinite(number) or number <= 0:
         faults.add(line, f"{what} must be a positive number, got {value!r}")
         return default
-    return float(value)
+    return number
 
 
 def _parse_question(item: Any, bank: str, file: str, faults: _Faults, version: int = 1) -> Question | None:

@@ -243,6 +243,15 @@ def test_check_runs_a_code_answer_file(tmp_path):
     assert invoke("check", "8.3-Q3-i", str(tmp_path / "nope.py")).exit_code == 2
 
 
+def test_a_weight_no_float_holds_is_a_located_fault(tmp_path):
+    # A number of 400 digits is an int to YAML, and float() of it overflows.
+    text = GOOD.replace("        match: ['variance", "        weight: " + "9" * 400 + "\n        match: ['variance")
+    path = write(tmp_path, "huge.yaml", text)
+    result = invoke("validate", str(path))
+    assert result.exit_code == 2  # a traceback would be exit 1
+    assert result.stderr.startswith(f"{path}:15: extra/bias-variance: rubric weight must be a positive number, got 999")
+
+
 def test_wrongly_typed_fields_are_one_fault_each_with_a_line(tmp_path):
     text = GOOD.replace("    topic: [theory]\n", "    topic: {a: 1}\n")
     text = text.replace("        match: ['variance", "        weight: .nan\n        match: ['variance")
