@@ -54,7 +54,7 @@ def check_cmd(
             raise InputError(f"{file}: cannot read ({exc.strerror})") from None
         result = grade_code_file(q, path, timeout=timeout)
     else:
-        result = grader(settings, grader_choice)(q, answer if answer is not None else read_text(file or "-"))
+        result = grader(settings, grader_choice)(q, answer if file is None else read_text(file))
     if json_out:
         record = result.to_json(q)
         if explain:
