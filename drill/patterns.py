@@ -429,6 +429,21 @@ def stem(word: str) -> str:
 
 
 _QUANTIFIER = re.compile(r"[?*+]|\{\d*,?\d*\}")
+# The stemmed view drops apostrophes ("doesn't" reads "doesnt"), so a guard such as
+# (?!...|n.t\b) would let a match run across a "doesn't" that stops it on the plain view. Inside
+# a negative lookaround, "n.t" is also read without its apostrophe; standing alone, it is the
+# clitic of any of these verbs. (Elsewhere it stays as written: the plain view has the
+# apostrophe, and the stemmed view, which drops punctuation, must not add matches there.)
+_CLITIC = r"(?:n.t|\b(?:do|does|did|is|are|was|were|has|have|had|ca|wo|would|should|could|must|need)nt)"
+
+
+def _clitic_at(toks: list[str], k: int) -> bool:
+    """Tokens k, k+1, k+2 spell a word ending in "n.t" ("doesn.t", "can.t", or "n.t" alone)
+    whose "t" ends it; "n" alone must not be the end of a word the pattern spells before it."""
+    tok = toks[k]
+    return (tok.isalpha() and tok[-1] in "nN" and toks[k + 1:k + 3] == [".", "t"]
+            and not (k + 3 < len(toks) and toks[k + 3].isalpha())
+            and not (len(tok) == 1 and k > 0 and toks[k - 1].isalpha()))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -440,10 +455,20 @@ def stem_pattern(pattern: str) -> str:
     ``win``); any other quantified word is left as written."""
     toks = REGEX_TOKEN.findall(pattern)
     out: list[str] = []
+    guards: list[bool] = []  # per open group: is it a negative lookaround (a guard)?
     i = 0
     while i < len(toks):
         tok = toks[i]
         i += 1
+        if tok.startswith("(") and not tok.startswith("(?P="):
+            guards.append(tok in ("(?!", "(?<!"))
+        elif tok == ")" and guards:
+            guards.pop()
+        elif any(guards) and _clitic_at(toks, i - 1):
+            word = fold(tok)[:-1]
+            out.append(f"{word}n.?t" if word else _CLITIC)  # "doesn.t" -> "doesn.?t"; "n.t" alone
+            i += 2
+            continue
         if not tok.isalpha():
             out.append(fold(tok) if literal(tok) else tok)
             continue

@@ -60,6 +60,20 @@ def test_a_word_with_an_optional_last_letter_keeps_its_meaning_when_stemmed():
     assert stem_pattern("colou?r") == "colou?r"  # an optional letter inside a word: left as written
 
 
+def test_a_guard_against_n_t_holds_on_the_stemmed_view_too():
+    # The stemmed view reads "doesn't" as "doesnt": a guard spelled n.t used to stop the match
+    # on the plain view only, and the stemmed view read "doesn't do well" as "does well".
+    guarded = r"linear svm(?:(?!\bnot\b|n.t\b)[^.;]){0,20}\bdoes (fine|well)"
+    assert not Answer("A linear SVM doesn't do well here").matches(guarded)
+    assert not Answer("A linear SVM isn't going to do well").matches(r"svm(?:(?!n.t\b).){0,30}do well")
+    assert not Answer("the SVM doesn't help").matches(r"(?<!doesn.t )\bhelp")
+    assert Answer("A linear SVM does well here").matches(guarded)
+    # Outside a guard the pattern is left as written: the plain view has the apostrophe, and the
+    # stemmed view, which drops punctuation, must not find "isn't): removal" as "isnt remov".
+    assert stem_pattern(r"isn.t removed") == r"isn.t remov"
+    assert not Answer("negations (not, don't/isn't): removal flips them").matches(r"(never|isn.t) (removed|dropped)")
+
+
 def test_a_phrase_matches_whole_words_in_any_form_and_spacing():
     assert Answer("We scaled the  Features first").matches(phrase("scale the features"))
     assert not Answer("rescaled").matches(phrase("scale"))  # whole words only
