@@ -430,20 +430,30 @@ def stem(word: str) -> str:
 
 _QUANTIFIER = re.compile(r"[?*+]|\{\d*,?\d*\}")
 # The stemmed view drops apostrophes ("doesn't" reads "doesnt"), so a guard such as
-# (?!...|n.t\b) would let a match run across a "doesn't" that stops it on the plain view. Inside
-# a negative lookaround, "n.t" is also read without its apostrophe; standing alone, it is the
-# clitic of any of these verbs. (Elsewhere it stays as written: the plain view has the
-# apostrophe, and the stemmed view, which drops punctuation, must not add matches there.)
-_CLITIC = r"(?:n.t|\b(?:do|does|did|is|are|was|were|has|have|had|ca|wo|would|should|could|must|need)nt)"
+# (?!...|n.t\b) or (?!...|n['’]t\b) would let a match run across a "doesn't" that stops it on the
+# plain view. Inside a negative lookaround, such an "n't" is also read without its apostrophe;
+# standing alone, it is the clitic of any of these verbs. (Elsewhere it stays as written: the
+# plain view has the apostrophe, and the stemmed view, which drops punctuation, must not add
+# matches there.)
+_CLITIC_VERBS = r"\b(?:do|does|did|is|are|was|were|has|have|had|ca|wo|would|should|could|must|need)nt"
+# What a pattern may spell between "n" and "t" to mean an apostrophe: ., ' or ’, or a class
+# that holds one of them (['’], [o\W]).
+_APOSTROPHE = re.compile(r"[.'’]|\[[^\]]*(?:['’]|\\x27|\\W)[^\]]*\]")
 
 
-def _clitic_at(toks: list[str], k: int) -> bool:
-    """Tokens k, k+1, k+2 spell a word ending in "n.t" ("doesn.t", "can.t", or "n.t" alone)
-    whose "t" ends it; "n" alone must not be the end of a word the pattern spells before it."""
+def _clitic_at(toks: list[str], k: int) -> int:
+    """How many tokens from k spell a word ending in "n't" ("doesn.t", "can['’]t", "n.?t" alone)
+    whose "t" ends it: 3 or 4 (with a "?" after the apostrophe), else 0. An "n" alone must not
+    end a word the pattern spells before it."""
     tok = toks[k]
-    return (tok.isalpha() and tok[-1] in "nN" and toks[k + 1:k + 3] == [".", "t"]
-            and not (k + 3 < len(toks) and toks[k + 3].isalpha())
-            and not (len(tok) == 1 and k > 0 and toks[k - 1].isalpha()))
+    if not (tok.isalpha() and tok[-1] in "nN") or (len(tok) == 1 and k > 0 and toks[k - 1].isalpha()):
+        return 0
+    if k + 1 >= len(toks) or not _APOSTROPHE.fullmatch(toks[k + 1]):
+        return 0
+    t = k + 3 if toks[k + 2:k + 3] == ["?"] else k + 2
+    if toks[t:t + 1] != ["t"] or (t + 1 < len(toks) and toks[t + 1].isalpha()):
+        return 0
+    return t - k + 1
 
 
 @functools.lru_cache(maxsize=8192)
@@ -464,10 +474,13 @@ def stem_pattern(pattern: str) -> str:
             guards.append(tok in ("(?!", "(?<!"))
         elif tok == ")" and guards:
             guards.pop()
-        elif any(guards) and _clitic_at(toks, i - 1):
-            word = fold(tok)[:-1]
-            out.append(f"{word}n.?t" if word else _CLITIC)  # "doesn.t" -> "doesn.?t"; "n.t" alone
-            i += 2
+        elif any(guards) and (n := _clitic_at(toks, i - 1)):
+            word, apostrophe = fold(tok)[:-1], toks[i]
+            if word:  # "doesn.t" -> "doesn.?t"
+                out.append(f"{word}n{apostrophe}?t")
+            else:  # "n.t" alone -> "n.t" or a verb's "nt"
+                out.append(f"(?:{''.join(toks[i - 1:i - 1 + n])}|{_CLITIC_VERBS})")
+            i += n - 1
             continue
         if not tok.isalpha():
             out.append(fold(tok) if literal(tok) else tok)

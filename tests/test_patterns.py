@@ -68,6 +68,11 @@ def test_a_guard_against_n_t_holds_on_the_stemmed_view_too():
     assert not Answer("A linear SVM isn't going to do well").matches(r"svm(?:(?!n.t\b).){0,30}do well")
     assert not Answer("the SVM doesn't help").matches(r"(?<!doesn.t )\bhelp")
     assert Answer("A linear SVM does well here").matches(guarded)
+    # The banks spell the apostrophe in several ways; each guard holds on both views.
+    assert not Answer("A linear SVM doesn't do well").matches(r"svm(?:(?!n['’]t\b).){0,30}do well")
+    assert not Answer("A linear SVM won't do well").matches(r"svm(?:(?!n[o\W]t\b).){0,30}do well")
+    assert not Answer("A linear SVM can't do well").matches(r"svm(?:(?!n.?t\b).){0,30}do well")
+    assert not Answer("you can't help it").matches(r"(?<!can['’]t )\bhelp")
     # Outside a guard the pattern is left as written: the plain view has the apostrophe, and the
     # stemmed view, which drops punctuation, must not find "isn't): removal" as "isnt remov".
     assert stem_pattern(r"isn.t removed") == r"isn.t remov"
