@@ -21,8 +21,6 @@ BLIND = Path(__file__).parent / "blind"
 # Share of each kind graded right (good passes; near and partial fail), per set over all four banks.
 FLOORS = {
     "q": {"good": 0.98, "near": 0.89, "partial": 0.98},  # measured 0.986, 0.906, 0.995
-    "aa": {"good": 0.97, "near": 0.90, "partial": 0.96},  # measured 0.983, 0.913, 0.969
-    "ab": {"good": 0.97, "near": 0.87, "partial": 0.96},  # measured 0.986, 0.885, 0.969
 }
 
 
