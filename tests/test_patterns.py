@@ -352,6 +352,11 @@ def test_a_lookbehind_guard_sees_its_whole_sentence_across_a_comma_and():
     assert not Answer("Add a radius feature r, scaled to unit variance, and k-means will separate the ring").matches(claim)
     assert not Answer("Add a radius feature r, scaled, and k-means will separate the rings").matches(claim)  # stemmed view
     assert Answer("Use the raw coordinates, and k-means will separate the ring").matches(claim)
+    # A lookbehind that names the subject reaches it too: "sigmoid ..., and maximum slope 1".
+    about_sigmoid = r"(?<=\bsigmoid\b[^.;]{0,60})max\w* slope (of )?1\b"
+    assert Answer("The sigmoid saturates at both ends, and maximum slope 1 at zero").matches(about_sigmoid)
+    assert Answer("The sigmoid saturates at both ends, and the maximal slopes of 1 sit at zero").matches(about_sigmoid)  # stemmed view
+    assert not Answer("Tanh saturates at both ends, and maximum slope 1 at zero").matches(about_sigmoid)
     # The guard sees no further than the sentence; an anchored pattern keeps its piece start.
     assert Answer("Add a radius feature. Then k-means will separate the ring").matches(claim)
     anchored = r"^ and (?<!radius feature, and )k.?means will"
