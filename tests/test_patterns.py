@@ -342,3 +342,22 @@ def test_alternatives_that_cannot_match_at_one_place_do_not_add_up():
         start = time.thread_time()
         assert compiled_re(pattern).search(worst[:70]) is None
         assert time.thread_time() - start < 0.25
+
+
+def test_a_lookbehind_guard_sees_its_whole_sentence_across_a_comma_and():
+    # ", and" starts a new piece, so that a negation before it does not deny what follows; a
+    # guard on what comes before must still see the sentence, or "add a radius feature, and
+    # k-means will separate the ring" reads as a claim that plain k-means separates it.
+    claim = r"(?<!\bradius feature\b[^.;]{0,60})k.?means will separate the ring"
+    assert not Answer("Add a radius feature r, scaled to unit variance, and k-means will separate the ring").matches(claim)
+    assert not Answer("Add a radius feature r, scaled, and k-means will separate the rings").matches(claim)  # stemmed view
+    assert Answer("Use the raw coordinates, and k-means will separate the ring").matches(claim)
+    # A lookbehind that names the subject reaches it too: "sigmoid ..., and maximum slope 1".
+    about_sigmoid = r"(?<=\bsigmoid\b[^.;]{0,60})max\w* slope (of )?1\b"
+    assert Answer("The sigmoid saturates at both ends, and maximum slope 1 at zero").matches(about_sigmoid)
+    assert Answer("The sigmoid saturates at both ends, and the maximal slopes of 1 sit at zero").matches(about_sigmoid)  # stemmed view
+    assert not Answer("Tanh saturates at both ends, and maximum slope 1 at zero").matches(about_sigmoid)
+    # The guard sees no further than the sentence; an anchored pattern keeps its piece start.
+    assert Answer("Add a radius feature. Then k-means will separate the ring").matches(claim)
+    anchored = r"^ and (?<!radius feature, and )k.?means will"
+    assert Answer("Add a radius feature, and k-means will separate the ring").matches(anchored)

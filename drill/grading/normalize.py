@@ -24,15 +24,26 @@ __all__ = ["Answer", "Match", "Overrun", "warm"]
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
-def _search(source: str, analysis: Analysis, text: str, longest: int, deadline: float) -> Any:
+def _search(source: str, analysis: Analysis, text: str, longest: int, deadline: float, at: int = 0) -> Any:
     """Python's engine where the pattern's backtracking on this text is known to be small (it
-    compiles several times faster); otherwise the ``regex`` module, within the time left."""
+    compiles several times faster); otherwise the ``regex`` module, within the time left. The
+    match starts at ``at`` or later; a lookbehind sees the text before it."""
     if within(analysis.cost, len(text), longest):
         fast = compiled_re(source)
         if fast is not None:
-            return fast.search(text)
+            return fast.search(text, at)
     slow = compiled(source)
-    return slow.search(text, timeout=_left(deadline)) if slow is not None else None
+    return slow.search(text, at, timeout=_left(deadline)) if slow is not None else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _looks_back(source: str) -> bool:
+    """The regex has a lookbehind and no ``^`` (which means the start of its part, and keeps
+    that meaning): such a pattern is searched with its sentence before it."""
+    return ("(?<=" in source or "(?<!" in source) and not _ANCHOR.search(source)
+
+
+_ANCHOR = re.compile(r"(?<![\\\[])\^")
 
 
 def warm(pattern: str | Plan) -> None:
@@ -132,6 +143,17 @@ class Answer:
         self._pieces = [(s, e, *self._stem_piece(s, e), max(map(len, self.plain[s:e].split()), default=0))
                         for s, e in pieces(self.plain)]
         self._stemmed = "\n".join(p[2] for p in self._pieces)
+        # ", and" (", or", ", but"...) cuts a sentence into parts so that polarity does not leak
+        # across, but a lookbehind must still see the sentence: "Add a radius feature, and k-means
+        # will separate the ring" is no claim that plain k-means does. Per part: the first part of
+        # its sentence, the longest word from there, and the stemmed words before it.
+        self._sentence: list[tuple[int, int, str]] = []
+        for i, (start, _end, stemmed, *_rest, longest) in enumerate(self._pieces):
+            if i > 0 and self.plain[self._pieces[i - 1][1]:start].strip() == ",":
+                lead, wide, before = self._sentence[i - 1]
+                self._sentence.append((lead, max(wide, longest), f"{before}{self._pieces[i - 1][2]} "))
+            else:
+                self._sentence.append((i, longest, ""))
         self._views = ((self.plain, [self.plain[p[0]:p[1]] for p in self._pieces]),
                        (self._stemmed, [p[2] for p in self._pieces]))
         self._found: tuple[dict[str, int], dict[str, int]] = ({}, {})  # needle -> pieces holding it
@@ -210,14 +232,21 @@ class Answer:
         found = []
         for i, (start, end, stemmed_text, offsets, spans, longest) in enumerate(self._pieces):
             bit = 1 << i
-            m = _search(p.raw, p.raw_analysis, self.plain[start:end], longest, deadline) if raw & bit else None
+            lead, wide, stem_before = self._sentence[i]
+            at = self._pieces[lead][0] if lead != i and _looks_back(p.raw) else start
+            m = (_search(p.raw, p.raw_analysis, self.plain[at:end], wide if at != start else longest, deadline, start - at)
+                 if raw & bit else None)
             if m is not None:
-                found.append(self._match(p.pattern, "plain", start + m.start(), start + m.end()))
+                found.append(self._match(p.pattern, "plain", at + m.start(), at + m.end()))
                 continue
-            sm = _search(p.stem, p.stem_analysis, stemmed_text, longest, deadline) if stemmed & bit else None
+            if not stemmed & bit:
+                continue
+            before = stem_before if lead != i and _looks_back(p.stem) else ""
+            sm = _search(p.stem, p.stem_analysis, before + stemmed_text, wide if before else longest, deadline, len(before))
             if sm is not None:
-                first = max(0, bisect.bisect_right(offsets, sm.start()) - 1)
-                last = max(first, bisect.bisect_right(offsets, max(sm.end() - 1, sm.start())) - 1)
+                s0, s1 = sm.start() - len(before), sm.end() - len(before)
+                first = max(0, bisect.bisect_right(offsets, s0) - 1)
+                last = max(first, bisect.bisect_right(offsets, max(s1 - 1, s0)) - 1)
                 found.append(self._match(p.pattern, "stemmed", spans[first][0], spans[last][1]))
         return found
 
