@@ -344,7 +344,7 @@ def test_alternatives_that_cannot_match_at_one_place_do_not_add_up():
         assert time.thread_time() - start < 0.25
 
 
-def test_a_lookbehind_guard_sees_its_whole_sentence_across_a_comma_and():
+def test_a_lookbehind_sees_its_whole_sentence_across_a_comma_and():
     # ", and" starts a new piece, so that a negation before it does not deny what follows; a
     # guard on what comes before must still see the sentence, or "add a radius feature, and
     # k-means will separate the ring" reads as a claim that plain k-means separates it.

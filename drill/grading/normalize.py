@@ -148,7 +148,7 @@ class Answer:
         # will separate the ring" is no claim that plain k-means does. Per part: the first part of
         # its sentence, the longest word from there, and the stemmed words before it.
         self._sentence: list[tuple[int, int, str]] = []
-        for i, (start, _end, stemmed, *_rest, longest) in enumerate(self._pieces):
+        for i, (start, *_rest, longest) in enumerate(self._pieces):
             if i > 0 and self.plain[self._pieces[i - 1][1]:start].strip() == ",":
                 lead, wide, before = self._sentence[i - 1]
                 self._sentence.append((lead, max(wide, longest), f"{before}{self._pieces[i - 1][2]} "))
