@@ -361,3 +361,12 @@ def test_a_lookbehind_sees_its_whole_sentence_across_a_comma_and():
     assert Answer("Add a radius feature. Then k-means will separate the ring").matches(claim)
     anchored = r"^ and (?<!radius feature, and )k.?means will"
     assert Answer("Add a radius feature, and k-means will separate the ring").matches(anchored)
+
+
+def test_a_fraction_stays_one_word_in_the_stemmed_view():
+    # The stemmed view keeps words only; it used to read "1/4" as "1 4", so a pattern for "at
+    # most 1" that refuses a following "/4" still matched there, and "the sigmoid's derivative is
+    # at most 1/4" (the model answer's own words) was read as a claim of 1.
+    at_most_one = r"derivatives? (is |are )?at most 1\b(?![./]\d)"
+    assert not Answer("the sigmoid's derivatives are at most 1/4").matches(at_most_one)
+    assert Answer("the sigmoid's derivatives are at most 1").matches(at_most_one)

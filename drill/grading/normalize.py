@@ -21,7 +21,9 @@ from drill.patterns import BUDGET, Analysis, Plan, compiled, compiled_re, fold, 
 
 __all__ = ["Answer", "Match", "Overrun", "warm"]
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# A word, or a fraction ("1/4"), which the stemmed view must not read as two numbers; a decimal
+# point still splits ("0.5" reads "0 5"), since patterns that stop at a full stop ([^.;]) rely on it.
+_WORD = re.compile(r"\d+(?:/\d+)+|[^\W_]+(?:'[^\W_]+)*")
 
 
 def _search(source: str, analysis: Analysis, text: str, longest: int, deadline: float, at: int = 0) -> Any:
