@@ -148,14 +148,15 @@ class Answer:
         # ", and" (", or", ", but"...) cuts a sentence into parts so that polarity does not leak
         # across, but a lookbehind must still see the sentence: "Add a radius feature, and k-means
         # will separate the ring" is no claim that plain k-means does. Per part: the first part of
-        # its sentence, the longest word from there, and the stemmed words before it.
-        self._sentence: list[tuple[int, int, str]] = []
-        for i, (start, *_rest, longest) in enumerate(self._pieces):
+        # its sentence, the longest word from there, and the stemmed sentence up to its end with
+        # where the part starts in it.
+        self._sentence: list[tuple[int, int, str, int]] = []
+        for i, (start, _end, stemmed, *_rest, longest) in enumerate(self._pieces):
             if i > 0 and self.plain[self._pieces[i - 1][1]:start].strip() == ",":
-                lead, wide, before = self._sentence[i - 1]
-                self._sentence.append((lead, max(wide, longest), f"{before}{self._pieces[i - 1][2]} "))
+                lead, wide, before, _at = self._sentence[i - 1]
+                self._sentence.append((lead, max(wide, longest), f"{before} {stemmed}", len(before) + 1))
             else:
-                self._sentence.append((i, longest, ""))
+                self._sentence.append((i, longest, stemmed, 0))
         self._views = ((self.plain, [self.plain[p[0]:p[1]] for p in self._pieces]),
                        (self._stemmed, [p[2] for p in self._pieces]))
         self._found: tuple[dict[str, int], dict[str, int]] = ({}, {})  # needle -> pieces holding it
@@ -234,7 +235,7 @@ class Answer:
         found = []
         for i, (start, end, stemmed_text, offsets, spans, longest) in enumerate(self._pieces):
             bit = 1 << i
-            lead, wide, stem_before = self._sentence[i]
+            lead, wide, stem_sentence, stem_at = self._sentence[i]
             at = self._pieces[lead][0] if lead != i and _looks_back(p.raw) else start
             m = (_search(p.raw, p.raw_analysis, self.plain[at:end], wide if at != start else longest, deadline, start - at)
                  if raw & bit else None)
@@ -243,10 +244,11 @@ class Answer:
                 continue
             if not stemmed & bit:
                 continue
-            before = stem_before if lead != i and _looks_back(p.stem) else ""
-            sm = _search(p.stem, p.stem_analysis, before + stemmed_text, wide if before else longest, deadline, len(before))
+            shift = stem_at if lead != i and _looks_back(p.stem) else 0
+            text = stem_sentence if shift else stemmed_text
+            sm = _search(p.stem, p.stem_analysis, text, wide if shift else longest, deadline, shift)
             if sm is not None:
-                s0, s1 = sm.start() - len(before), sm.end() - len(before)
+                s0, s1 = sm.start() - shift, sm.end() - shift
                 first = max(0, bisect.bisect_right(offsets, s0) - 1)
                 last = max(first, bisect.bisect_right(offsets, max(s1 - 1, s0)) - 1)
                 found.append(self._match(p.pattern, "stemmed", spans[first][0], spans[last][1]))
